@@ -1,0 +1,48 @@
+"""The JSON API: same selectors, same access policy, same audit as the web interface."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from lotse.api.auth import PersonalAccessToken
+from lotse.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="Lotse API",
+    version="1",
+    description="Fallmanagement für Migrationsberatung. Authentifizierung mit persönlichem Zugangstoken "
+                "(Bearer). Alle Abfragen unterliegen derselben Zugriffsregelung und Protokollierung wie die "
+                "Oberfläche.",
+    auth=PersonalAccessToken(),
+    urls_namespace="api",
+)
+api.add_router("/", organisations_router)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    return api.create_response(request, {"message": _("The request contains invalid values."),
+                                         "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def _rejected(request, exc):
+    return api.create_response(request, {"message": " ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"message": _("A valid API token is required.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"message": _("Not found or not accessible.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"message": _("Your role does not allow this action.")}, status=403)

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from lotse.access import policy
+
+
+def _navigation(request) -> list[dict]:
+    user = request.user
+    items = [{"label": _("Start"), "url": reverse("core:home"), "name": "home"}]
+    if policy.grants(user).all_orgs or policy.may_administer_organisations(user):
+        items.append({"label": _("Organisations"), "url": reverse("organisations:organisation_list"),
+                      "name": "organisations"})
+    if policy.may_see_personal_data(user) and (policy.may_manage_staff(user) or policy.grants(user).team_roles):
+        items.append({"label": _("Staff"), "url": reverse("organisations:staff_list"), "name": "staff"})
+    if policy.may_read_audit_log(user):
+        items.append({"label": _("Audit log"), "url": reverse("audit:event_list"), "name": "audit"})
+    items.append({"label": _("My account"), "url": reverse("accounts:account"), "name": "account"})
+    return items
+
+
+def _memberships(request):
+    from lotse.organisations.models import Membership
+
+    return list(
+        Membership.objects.filter(user=request.user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "team")
+        .order_by("organisation__name")
+    )
+
+
+def shell(request) -> dict:
+    context = {"demo_mode": settings.LOTSE_DEMO_MODE, "languages": settings.LANGUAGES}
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        context["navigation"] = SimpleLazyObject(lambda: _navigation(request))
+        context["shell_memberships"] = SimpleLazyObject(lambda: _memberships(request))
+    return context

@@ -1,0 +1,108 @@
+"""Demo data: a county, a welfare association running MBE and JMD, a municipality running SIM.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from lotse.accounts.models import User
+from lotse.audit.models import Category
+from lotse.audit.services import audit_record
+from lotse.organisations.models import Membership, Organisation, ProgrammeOffering, Role, Team
+
+DEMO_PASSWORD = "Lotse-Demo-2026!"
+
+ORGANISATIONS = [
+    {"key": "county", "name": "Landkreis Lindenau", "kind": Organisation.Kind.COUNTY, "parent": None},
+    {"key": "welfare", "name": "Caritasverband Lindenau e. V.", "kind": Organisation.Kind.WELFARE,
+     "parent": "county"},
+    {"key": "municipality", "name": "Stadt Haanfeld", "kind": Organisation.Kind.MUNICIPALITY, "parent": "county"},
+]
+
+OFFERINGS = [
+    {"organisation": "welfare", "programme": ProgrammeOffering.Programme.MBE, "name": "MBE Lindenau"},
+    {"organisation": "welfare", "programme": ProgrammeOffering.Programme.JMD, "name": "JMD Lindenau"},
+    {"organisation": "municipality", "programme": ProgrammeOffering.Programme.SIM,
+     "name": "Sozial- und Integrationsmanagement Haanfeld"},
+]
+
+TEAMS = [
+    {"key": "mbe", "organisation": "welfare", "name": "MBE-Team Lindenau-Nord", "offerings": ["MBE Lindenau"]},
+    {"key": "jmd", "organisation": "welfare", "name": "JMD-Team Lindenau", "offerings": ["JMD Lindenau"]},
+    {"key": "sim", "organisation": "municipality", "name": "SIM-Team Haanfeld",
+     "offerings": ["Sozial- und Integrationsmanagement Haanfeld"]},
+    {"key": "accommodation", "organisation": "municipality", "name": "Unterkunftsverwaltung Haanfeld",
+     "offerings": []},
+]
+
+DEMO_USERS = [
+    {"username": "berater", "first_name": "Mara", "last_name": "Yilmaz", "description": _("Counsellor, MBE team"),
+     "roles": [("welfare", "mbe", Role.COUNSELLOR)]},
+    {"username": "jmd-berater", "first_name": "Jonas", "last_name": "Becker", "description": _("Counsellor, JMD team"),
+     "roles": [("welfare", "jmd", Role.COUNSELLOR)]},
+    {"username": "teamleitung", "first_name": "Sabine", "last_name": "Krüger",
+     "description": _("Team lead, MBE team"), "roles": [("welfare", "mbe", Role.TEAM_LEAD)]},
+    {"username": "orgadmin", "first_name": "Thomas", "last_name": "Weber",
+     "description": _("Organisation administrator, welfare association"), "roles": [("welfare", None, Role.ORG_ADMIN)]},
+    {"username": "sim-beraterin", "first_name": "Leyla", "last_name": "Haddad",
+     "description": _("Social and integration manager, municipality"), "roles": [("municipality", "sim", Role.COUNSELLOR)]},
+    {"username": "unterkunft", "first_name": "Peter", "last_name": "Schmitz",
+     "description": _("Accommodation management, municipality"),
+     "roles": [("municipality", "accommodation", Role.ACCOMMODATION)]},
+    {"username": "koordination", "first_name": "Anna", "last_name": "Vogel",
+     "description": _("Coordination, county office (figures only)"),
+     "roles": [("county", None, Role.COORDINATOR), ("welfare", None, Role.COORDINATOR),
+               ("municipality", None, Role.COORDINATOR)]},
+    {"username": "sysadmin", "first_name": "Sam", "last_name": "Admin", "description": _("System administrator"),
+     "roles": [], "is_system_admin": True},
+]
+
+
+@transaction.atomic
+def seed_demo() -> dict:
+    """Create what is missing. Returns counts of created objects."""
+    created = {"organisations": 0, "offerings": 0, "teams": 0, "users": 0, "memberships": 0}
+    organisations: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        organisation, new = Organisation.objects.get_or_create(
+            name=spec["name"],
+            defaults={"kind": spec["kind"], "parent": organisations.get(spec["parent"]) if spec["parent"] else None},
+        )
+        organisations[spec["key"]] = organisation
+        created["organisations"] += new
+    offerings: dict[str, ProgrammeOffering] = {}
+    for spec in OFFERINGS:
+        offering, new = ProgrammeOffering.objects.get_or_create(
+            organisation=organisations[spec["organisation"]], name=spec["name"],
+            defaults={"programme": spec["programme"]},
+        )
+        offerings[spec["name"]] = offering
+        created["offerings"] += new
+    teams: dict[str, Team] = {}
+    for spec in TEAMS:
+        team, new = Team.objects.get_or_create(organisation=organisations[spec["organisation"]], name=spec["name"])
+        if new:
+            team.offerings.set([offerings[name] for name in spec["offerings"]])
+        teams[spec["key"]] = team
+        created["teams"] += new
+    for spec in DEMO_USERS:
+        user, new = User.objects.get_or_create(
+            username=spec["username"],
+            defaults={"first_name": spec["first_name"], "last_name": spec["last_name"],
+                      "email": f"{spec['username']}@demo.lotse.invalid",
+                      "is_system_admin": spec.get("is_system_admin", False)},
+        )
+        if new:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        created["users"] += new
+        for org_key, team_key, role in spec["roles"]:
+            _, new = Membership.objects.get_or_create(
+                user=user, organisation=organisations[org_key], team=teams[team_key] if team_key else None, role=role,
+            )
+            created["memberships"] += new
+    if any(created.values()):
+        audit_record(actor=None, actor_label="seed_demo", action="demo.seeded", category=Category.WRITE,
+                     details=created)
+    return created

@@ -1,0 +1,69 @@
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from lotse.organisations.models import Organisation, ProgrammeOffering, Role, Team
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    parent = forms.ModelChoiceField(label=_("Parent organisation"), queryset=Organisation.objects.none(),
+                                    required=False, to_field_name="public_id",
+                                    help_text=_("For example the county that delegated the service."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, parent_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parent_choices
+
+
+class OfferingForm(forms.Form):
+    programme = forms.ChoiceField(label=_("Programme"), choices=ProgrammeOffering.Programme.choices)
+    name = forms.CharField(label=_("Name"), max_length=200,
+                           help_text=_("How the service is called in your organisation, e.g. “MBE Lindenau”."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    offerings = forms.ModelMultipleChoiceField(
+        label=_("Programmes"), queryset=ProgrammeOffering.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, to_field_name="public_id",
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offerings"].queryset = organisation.offerings.filter(is_active=True)
+
+
+class MembershipFields(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
+                                  to_field_name="public_id",
+                                  help_text=_("Needed for counsellors, team leads and accommodation management."))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = organisation.teams.filter(is_active=True)
+
+
+class MembershipForm(MembershipFields):
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class StaffMemberForm(MembershipFields):
+    username = forms.CharField(
+        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    field_order = ["username", "first_name", "last_name", "email", "role", "team"]
+
+
+class StaffSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or user name"), max_length=100, required=False)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from lotse.api.api import api
+
+urlpatterns = [
+    path("", include("lotse.core.urls")),
+    path("konto/", include("lotse.accounts.urls")),
+    path("", include("lotse.organisations.urls")),
+    path("protokoll/", include("lotse.audit.urls")),
+    path("api/", api.urls),
+]
+
+handler400 = "lotse.core.views.error_400"
+handler403 = "lotse.core.views.error_403"
+handler404 = "lotse.core.views.error_404"
+handler500 = "lotse.core.views.error_500"

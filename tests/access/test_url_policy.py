@@ -1,0 +1,48 @@
+import pytest
+
+from lotse.accounts.services import api_token_create
+from lotse.organisations.models import Membership
+from tests.access.specs import SPECS
+from tests.access.walker import EVERYONE, Fixture, Spec, url_keys, walk
+from tests.factories import make_user
+
+
+@pytest.fixture
+def fx(org_a, org_b, sysadmin):
+    target = make_user("kollegin-a", first_name="Kollegin", last_name="Alpha")
+    membership = Membership.objects.create(user=target, organisation=org_a.organisation, team=org_a.team,
+                                           role="counsellor")
+    token, _ = api_token_create(actor=org_a.user("counsellor"), name="walker-target", valid_days=5)
+    return Fixture(a=org_a, b=org_b, sysadmin=sysadmin, target=target, target_membership=membership, token=token)
+
+
+def test_every_url_pattern_has_an_access_spec():
+    missing = [key for key in url_keys() if key not in SPECS]
+    assert missing == []
+    stale = [key for key in SPECS if key not in url_keys()]
+    assert stale == [], "specs name URLs that no longer exist"
+
+
+@pytest.mark.django_db
+def test_every_url_refuses_whoever_the_policy_excludes(fx):
+    problems = walk(SPECS, fx)
+    assert [str(p) for p in problems] == []
+
+
+@pytest.mark.django_db
+def test_walker_reports_a_view_that_is_not_in_the_specs(fx):
+    problems = walk(SPECS, fx, urlconf="tests.access.leaky_urls")
+    assert [(p.key, p.reason) for p in problems] == [
+        ("leaky_team", "URL pattern is not covered by the access specs"),
+    ]
+
+
+@pytest.mark.django_db
+def test_walker_catches_a_view_that_forgets_the_policy(fx, settings):
+    settings.ROOT_URLCONF = "tests.access.leaky_urls"
+    specs = {**SPECS, "leaky_team": Spec(allowed=EVERYONE, kwargs=lambda f: {"public_id": f.a.team.public_id})}
+    problems = walk(specs, fx, urlconf="tests.access.leaky_urls", only={"leaky_team", "organisations:team_detail"})
+    leaks = {(p.key, p.who) for p in problems}
+    assert ("leaky_team", "foreign counsellor") in leaks
+    assert ("leaky_team", "foreign org_admin") in leaks
+    assert all(p.key == "leaky_team" for p in problems)
