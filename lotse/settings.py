@@ -98,12 +98,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "lotse.core.middleware.LotseLoginRequiredMiddleware",
     "lotse.audit.middleware.AuditContextMiddleware",
     "lotse.accounts.middleware.InactivityLogoutMiddleware",
     "lotse.accounts.middleware.UserLanguageMiddleware",
     "lotse.accounts.middleware.SecondFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

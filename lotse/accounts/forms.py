@@ -17,7 +17,7 @@ class LoginForm(AuthenticationForm):
 class OneTimeCodeForm(forms.Form):
     token = forms.RegexField(
         label=_("Six-digit code from your authenticator app"),
-        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        regex=r"^\s*[0-9]{3}\s?[0-9]{3}\s*$",
         max_length=8,
         error_messages={"invalid": _("Please enter the six digits shown in your authenticator app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),

@@ -60,11 +60,13 @@ def two_factor_verify(request):
         return redirect("accounts:two_factor_enrol")
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
             audit_security(actor=request.user, action="auth.second_factor_verified")
             return _finish_second_factor(request, device)
         audit_security(actor=request.user, action="auth.second_factor_failed")
-        form.add_error("token", _("The code is not correct or has expired. Please try again."))
+        form.add_error("token", _("The code is not correct or has expired. Please try again.") if allowed else
+                       _("Too many wrong codes. Please wait a few seconds before trying again."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": safe_next(request, "")})
 
 
