@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lotse.audit",
     "lotse.accounts",
     "lotse.organisations",
+    "lotse.codelists",
 ]
 
 MIDDLEWARE = [

@@ -55,6 +55,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **values) ->
 
 @transaction.atomic
 def offering_create(*, actor: User, organisation: Organisation, programme: str, name: str) -> ProgrammeOffering:
+    _check_offering_name(organisation, name)
     offering = ProgrammeOffering(organisation=organisation, programme=programme, name=name)
     offering.full_clean()
     offering.save()
@@ -65,6 +66,7 @@ def offering_create(*, actor: User, organisation: Organisation, programme: str, 
 
 @transaction.atomic
 def offering_update(*, actor: User, offering: ProgrammeOffering, **values) -> ProgrammeOffering:
+    _check_offering_name(offering.organisation, values.get("name", offering.name), offering)
     changed = _changed_fields(offering, values)
     if changed:
         offering.full_clean()
@@ -79,9 +81,26 @@ def _check_offerings(organisation: Organisation, offerings) -> None:
         raise ValidationError({"offerings": _("Only programmes of the team's own organisation can be chosen.")})
 
 
+def _check_team_name(organisation: Organisation, name: str, team: Team | None = None) -> None:
+    clash = Team.objects.filter(organisation=organisation, name__iexact=name)
+    if team is not None:
+        clash = clash.exclude(pk=team.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("A team with this name already exists in the organisation.")})
+
+
+def _check_offering_name(organisation: Organisation, name: str, offering: ProgrammeOffering | None = None) -> None:
+    clash = ProgrammeOffering.objects.filter(organisation=organisation, name__iexact=name)
+    if offering is not None:
+        clash = clash.exclude(pk=offering.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("A programme with this name already exists in the organisation.")})
+
+
 @transaction.atomic
 def team_create(*, actor: User, organisation: Organisation, name: str, offerings=()) -> Team:
     _check_offerings(organisation, offerings)
+    _check_team_name(organisation, name)
     team = Team(organisation=organisation, name=name)
     team.full_clean()
     team.save()
@@ -93,6 +112,7 @@ def team_create(*, actor: User, organisation: Organisation, name: str, offerings
 @transaction.atomic
 def team_update(*, actor: User, team: Team, name: str, is_active: bool, offerings=()) -> Team:
     _check_offerings(team.organisation, offerings)
+    _check_team_name(team.organisation, name, team)
     if not is_active and team.is_active and team.memberships.filter(is_active=True).exists():
         raise ValidationError({"is_active": _("The team still has active members. Move them to another team first.")})
     changed = _changed_fields(team, {"name": name, "is_active": is_active})
