@@ -1,0 +1,63 @@
+"""Hostile values in every field of every form never cause a server error and are never rendered raw."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lotse.accounts.services import api_token_create
+from lotse.organisations.models import Membership
+from tests.access.specs import SPECS
+from tests.access.walker import SYSADMIN, Fixture
+from tests.factories import login, make_user
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    "x" * 10000,
+    "<script>alert('xss')</script>",
+    "'; DROP TABLE accounts_user; --",
+    "\u202eevil\u202c\u2066\u200b",
+    "\x00\x01\x1f",
+    "31.02.2025",
+    "-1",
+    "9" * 40,
+    "🙂" * 50,
+    "",
+]
+FORM_PAGES = sorted(
+    key for key, spec in SPECS.items()
+    if not spec.public and not spec.api and spec.method == "GET"
+    and key not in {"core:home", "organisations:organisation_list", "organisations:organisation_detail",
+                    "organisations:team_detail", "organisations:staff_list", "organisations:staff_detail",
+                    "audit:event_list", "audit:record_log"}
+)
+
+
+@pytest.fixture
+def fx(org_a, org_b, sysadmin):
+    target = make_user("kollegin-a")
+    membership = Membership.objects.create(user=target, organisation=org_a.organisation, team=org_a.team,
+                                           role="counsellor")
+    token, _ = api_token_create(actor=org_a.user("counsellor"), name="t", valid_days=5)
+    return Fixture(a=org_a, b=org_b, sysadmin=sysadmin, target=target, target_membership=membership, token=token)
+
+
+@pytest.mark.parametrize("key", FORM_PAGES)
+def test_hostile_values_in_every_field(key, fx):
+    spec = SPECS[key]
+    role = SYSADMIN if SYSADMIN in spec.allowed and len(spec.allowed) == 1 else sorted(spec.allowed - {SYSADMIN})[0]
+    user = fx.sysadmin if role == SYSADMIN else fx.a.user(role)
+    client = Client()
+    login(client, user)
+    url = reverse(key, kwargs=spec.kwargs(fx) if spec.kwargs else {})
+    html = client.get(url).content.decode()
+    fields = set(re.findall(r'<(?:input|select|textarea)[^>]*name="([a-z_0-9]+)"', html)) - {"csrfmiddlewaretoken"}
+    assert fields, f"{key} shows no form"
+    for value in HOSTILE:
+        response = client.post(url, {name: value for name in fields})
+        assert response.status_code < 500, (key, value[:20])
+        body = response.content.decode(errors="replace")
+        assert "<script>alert('xss')</script>" not in body
+        login(client, user)
