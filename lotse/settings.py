@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lotse.accounts",
     "lotse.organisations",
     "lotse.codelists",
+    "lotse.people",
 ]
 
 MIDDLEWARE = [

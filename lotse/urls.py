@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("lotse.core.urls")),
     path("konto/", include("lotse.accounts.urls")),
     path("", include("lotse.organisations.urls")),
+    path("", include("lotse.people.urls")),
     path("protokoll/", include("lotse.audit.urls")),
     path("api/", api.urls),
 ]

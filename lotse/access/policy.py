@@ -187,6 +187,35 @@ def _audit_event(g: Grants, action: Action) -> Q:
     return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN))
 
 
+def _client_teams(g: Grants) -> set[int]:
+    """Client records are seen by the roles working in the team that holds them, never by admins."""
+    return g.teams_with(*TEAM_ROLES)
+
+
+@rule("people.person")
+def _person(g: Grants, action: Action) -> Q:
+    return Q(team_id__in=_client_teams(g), merged_into__isnull=True)
+
+
+@rule("people.household")
+def _household(g: Grants, action: Action) -> Q:
+    return Q(team_id__in=_client_teams(g))
+
+
+@rule("people.residencestatus")
+def _residence_status(g: Grants, action: Action) -> Q:
+    return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
+
+
+@rule("people.personname")
+def _person_name(g: Grants, action: Action) -> Q:
+    return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
+
+
+def client_team_ids(user) -> set[int]:
+    return _client_teams(grants(user))
+
+
 def scope(user, queryset: QuerySet, action: Action = Action.VIEW) -> QuerySet:
     g = grants(user)
     if g.user_id is None:

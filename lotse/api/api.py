@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lotse.api.auth import PersonalAccessToken
 from lotse.organisations.api import router as organisations_router
+from lotse.people.api import router as people_router
 
 api = NinjaAPI(
     title="Lotse API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", organisations_router)
+api.add_router("/", people_router)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -30,7 +32,12 @@ def _invalid(request, exc):
 
 @api.exception_handler(ValidationError)
 def _rejected(request, exc):
-    return api.create_response(request, {"message": " ".join(exc.messages)}, status=400)
+    stale = any(getattr(error, "code", None) == "stale" for error in exc.error_list) if not hasattr(
+        exc, "error_dict") else False
+    errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()} if hasattr(
+        exc, "error_dict") else {}
+    return api.create_response(request, {"message": " ".join(exc.messages), "errors": errors},
+                               status=409 if stale else 400)
 
 
 @api.exception_handler(AuthenticationError)

@@ -36,7 +36,7 @@ def audit_chain_problem(*, chunk_size: int = 5000):
 
 
 # Record types whose access log can be opened; later apps add persons, cases, ...
-RECORD_TYPES = frozenset({"accounts.user"})
+RECORD_TYPES = frozenset({"accounts.user", "people.person", "people.household"})
 
 
 def record_for_log(*, actor, object_type: str, public_id):

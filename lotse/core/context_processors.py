@@ -9,6 +9,8 @@ from lotse.access import policy
 def _navigation(request) -> list[dict]:
     user = request.user
     items = [{"label": _("Start"), "url": reverse("core:home"), "name": "home"}]
+    if policy.client_team_ids(user):
+        items.append({"label": _("Persons"), "url": reverse("people:person_list"), "name": "people"})
     if policy.grants(user).all_orgs or policy.may_administer_organisations(user):
         items.append({"label": _("Organisations"), "url": reverse("organisations:organisation_list"),
                       "name": "organisations"})

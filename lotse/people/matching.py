@@ -46,6 +46,7 @@ __all__ = [
     "name_similarity",
     "names_match",
     "match_reasons",
+    "query_token_keys",
     "TOKEN_THRESHOLD",
 ]
 
@@ -767,3 +768,15 @@ def match_reasons(a: str, b: str) -> list:
 
 
 _CLASS_OF.update(_build_classes())
+
+
+def query_token_keys(text: str) -> list:
+    """Index keys per token of a search query: a person matches a token when they share one of its keys."""
+    result = []
+    for tok in _name(text):
+        keys = set(_token_keys(tok))
+        alt = _without_article(tok)
+        if alt is not None:
+            keys |= _token_keys(alt)
+        result.append(frozenset(keys))
+    return result

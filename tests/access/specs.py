@@ -7,10 +7,15 @@ C, TL, CO, AC, OA = Role.COUNSELLOR, Role.TEAM_LEAD, Role.COORDINATOR, Role.ACCO
 ADMINS = frozenset({OA, SYSADMIN})
 PERSONAL = EVERYONE - {CO}
 TEAM_COLLEAGUES = frozenset({C, TL, OA, SYSADMIN})
+CLIENT_WORK = frozenset({C, TL, AC})
+TEAM_CASEWORK = frozenset({C, TL})
 
 org_a = lambda fx: {"public_id": fx.a.organisation.public_id}  # noqa: E731
 team_a = lambda fx: {"public_id": fx.a.team.public_id}  # noqa: E731
 target = lambda fx: {"public_id": fx.target.public_id}  # noqa: E731
+person = lambda fx: {"public_id": fx.extra["person"].public_id}  # noqa: E731
+person_pair = lambda fx: {"public_id": fx.extra["person"].public_id, "other_id": fx.extra["other"].public_id}  # noqa
+household = lambda fx: {"public_id": fx.extra["household"].public_id}  # noqa: E731
 
 SPECS: dict[str, Spec] = {
     "core:home": Spec(allowed=EVERYONE),
@@ -51,6 +56,27 @@ SPECS: dict[str, Spec] = {
     "audit:event_list": Spec(allowed=ADMINS),
     "audit:record_log": Spec(allowed=frozenset({TL, OA, SYSADMIN}),
                              kwargs=lambda fx: {"object_type": "accounts.user", "public_id": fx.target.public_id}),
+    "people:person_list": Spec(allowed=CLIENT_WORK),
+    "people:person_create": Spec(allowed=CLIENT_WORK),
+    "people:person_detail": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:person_edit": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:person_duplicates": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:duplicate_dismiss": Spec(allowed=TEAM_CASEWORK, method="POST", kwargs=person_pair),
+    "people:person_merge": Spec(allowed=TEAM_CASEWORK, kwargs=person_pair),
+    "people:person_name_add": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:residence_status_add": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:language_add": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:relationship_add": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:household_create": Spec(allowed=TEAM_CASEWORK, kwargs=person),
+    "people:household_detail": Spec(allowed=TEAM_CASEWORK, kwargs=household),
+    "people:household_member_add": Spec(allowed=TEAM_CASEWORK, method="POST", kwargs=household),
+    "api:person_search": Spec(allowed=EVERYONE, api=True),
+    "api:person_create": Spec(allowed=CLIENT_WORK, api=True, method="POST", body='{"family_name": "Nasser"}'),
+    "api:person_detail": Spec(allowed=TEAM_CASEWORK, api=True, kwargs=person),
+    "api:person_update": Spec(allowed=TEAM_CASEWORK, api=True, kwargs=person, method="PUT",
+                              body='{"family_name": "Haddad", "given_names": "Amal", "version": 1}'),
+    "api:person_duplicates": Spec(allowed=TEAM_CASEWORK, api=True, kwargs=person),
+    "api:household_detail": Spec(allowed=TEAM_CASEWORK, api=True, kwargs=household),
     "api:openapi-json": Spec(public=True),
     "api:openapi-view": Spec(public=True),
     "api:api-root": Spec(public=True),

@@ -3,17 +3,13 @@ import pytest
 from lotse.accounts.services import api_token_create
 from lotse.organisations.models import Membership
 from tests.access.specs import SPECS
-from tests.access.walker import EVERYONE, Fixture, Spec, url_keys, walk
+from tests.access.walker import EVERYONE, Spec, build_fixture, url_keys, walk
 from tests.factories import make_user
 
 
 @pytest.fixture
 def fx(org_a, org_b, sysadmin):
-    target = make_user("kollegin-a", first_name="Kollegin", last_name="Alpha")
-    membership = Membership.objects.create(user=target, organisation=org_a.organisation, team=org_a.team,
-                                           role="counsellor")
-    token, _ = api_token_create(actor=org_a.user("counsellor"), name="walker-target", valid_days=5)
-    return Fixture(a=org_a, b=org_b, sysadmin=sysadmin, target=target, target_membership=membership, token=token)
+    return build_fixture(org_a, org_b, sysadmin)
 
 
 def test_every_url_pattern_has_an_access_spec():

@@ -42,6 +42,7 @@ class Spec:
     method: str = "GET"
     public: bool = False
     api: bool = False
+    body: str = "{}"
 
 
 @dataclass
@@ -71,8 +72,29 @@ def url_keys(urlconf=None) -> list[str]:
     return keys
 
 
+def build_fixture(org_a: OrgWorld, org_b: OrgWorld, sysadmin) -> Fixture:
+    from lotse.organisations.models import Membership
+    from lotse.people.services import PersonData, household_create_with_member, person_create
+    from tests.factories import make_user
+
+    target = make_user("kollegin-a", first_name="Kollegin", last_name="Alpha")
+    membership = Membership.objects.create(user=target, organisation=org_a.organisation, team=org_a.team,
+                                           role=Role.COUNSELLOR)
+    token, _ = api_token_create(actor=org_a.user(Role.COUNSELLOR), name="walker-target", valid_days=5)
+    counsellor = org_a.user(Role.COUNSELLOR)
+    person = person_create(actor=counsellor, team=org_a.team, data=PersonData(family_name="Haddad",
+                                                                               given_names="Amal"))
+    other = person_create(actor=counsellor, team=org_a.team, data=PersonData(family_name="Hadad", given_names="Amal"))
+    household = household_create_with_member(actor=counsellor, person=person, name="Familie Haddad", address="",
+                                             since=person.created_at.date())
+    return Fixture(a=org_a, b=org_b, sysadmin=sysadmin, target=target, target_membership=membership, token=token,
+                   extra={"person": person, "other": other, "household": household})
+
+
 def _request(client: Client, spec: Spec, url: str, headers: dict):
-    if spec.method == "POST":
+    if spec.method in ("POST", "PUT"):
+        if spec.api:
+            return client.generic(spec.method, url, spec.body, content_type="application/json", headers=headers)
         return client.post(url, {}, headers=headers)
     return client.get(url, headers=headers)
 

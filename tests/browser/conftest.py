@@ -19,6 +19,10 @@ still enforced for everything the app itself loads or runs. axe is evaluated onl
 step has finished, in the very page state the user sees (e.g. after an htmx swap), without a
 second request that could change server state (audit log entries) or lose client-side state.
 
+One consequence of the enforced CSP: ``page.wait_for_function("...")`` with a string predicate
+fails (Playwright re-evaluates the string later with ``eval``, which ``script-src 'self'`` forbids
+outside the DevTools call). Wait with locators and ``expect(...)`` instead.
+
 Because axe produces no CSP reports of its own, the problems collected before and after running
 axe are the app's problems; ``assert_accessible`` checks them before it runs axe.
 """
@@ -35,10 +39,6 @@ import pytest
 
 from tests.factories import PASSWORD, current_code
 
-# Playwright's sync API runs an asyncio event loop in this thread; Django's ORM would otherwise
-# refuse to work in the test thread ("You cannot call this from an async context").
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path(os.environ.get("LOTSE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,6 +54,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SHOTS = Path(os.environ.get("LOTSE_SCREENSHOT_DIR", "/tmp/lotse-shots"))
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow width
 TIMEOUT_MS = 10_000
 
 
@@ -65,16 +66,29 @@ def pytest_configure(config):
 # --- browser lifecycle ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_driver():
+    """Playwright and Chromium live as long as the tests of this folder, not the whole session.
+
+    While Playwright's sync API is running, an asyncio event loop is registered as running in this
+    thread, so Django's async-safety guard would refuse every ORM call in tests and fixtures
+    ("You cannot call this from an async context"). ``DJANGO_ALLOW_ASYNC_UNSAFE`` is therefore set
+    exactly while the driver runs and removed afterwards: set for the whole session (e.g. at import
+    time) it would switch the guard off for every other test and leak into subprocesses, where
+    ``manage.py check --deploy`` rightly reports async.E001 (tests/core/test_security.py). Package
+    scope still starts the browser only once for all browser tests (once per xdist worker; the
+    ``xdist_group("browser")`` mark keeps them on one worker).
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as driver:
-        yield driver
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_api.sync_playwright() as driver:
+            yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_driver):
     browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     yield browser
@@ -180,17 +194,27 @@ def login(page, live_server, user, device=None, *, password: str = PASSWORD) -> 
     if device is None:
         return
     assert "/konto/zwei-faktor/" in page.url, page.url
-    page.fill("#id_token", _fresh_code(device))
+    page.fill("#id_token", fresh_code(device))
     with page.expect_navigation():
         page.click("form.lotse-form button[type=submit]")
     assert "/zwei-faktor/" not in page.url, f"second factor not accepted: {page.url}"
 
 
-def _fresh_code(device) -> str:
-    """The current code, avoiding the last two seconds of a time step (the server could see the next step)."""
-    if device.step - (time.time() - device.t0) % device.step < 2:
-        time.sleep(2)
+def fresh_code(device) -> str:
+    """The current code for ``device``, as the phone would show it.
+
+    Avoids the last two seconds of a time step (the server could already be in the next one) and,
+    because django-otp rightly refuses a code of a step that was already used (replay protection),
+    waits for the next step if this device logged in during the current one. Use one user per login
+    within a test to avoid that wait.
+    """
     device.refresh_from_db()
+    elapsed = (time.time() - device.t0) % device.step
+    if device.step - elapsed < 2:
+        time.sleep(device.step - elapsed + 0.1)
+    step_now = int((time.time() - device.t0) // device.step)
+    if device.last_t is not None and device.last_t >= step_now:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
     return current_code(device)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from lotse.accounts.services import api_token_create
 from lotse.organisations.models import Membership
 from tests.access.specs import SPECS
-from tests.access.walker import SYSADMIN, Fixture
+from tests.access.walker import SYSADMIN, Fixture, build_fixture
 from tests.factories import login, make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +37,7 @@ FORM_PAGES = sorted(
 
 @pytest.fixture
 def fx(org_a, org_b, sysadmin):
-    target = make_user("kollegin-a")
-    membership = Membership.objects.create(user=target, organisation=org_a.organisation, team=org_a.team,
-                                           role="counsellor")
-    token, _ = api_token_create(actor=org_a.user("counsellor"), name="t", valid_days=5)
-    return Fixture(a=org_a, b=org_b, sysadmin=sysadmin, target=target, target_membership=membership, token=token)
+    return build_fixture(org_a, org_b, sysadmin)
 
 
 @pytest.mark.parametrize("key", FORM_PAGES)

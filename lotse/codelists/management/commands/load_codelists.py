@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from lotse.codelists.loader import SPECS, CodeListError, load_code_list
 from lotse.codelists.models import CodeList
@@ -8,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Load the official code lists (XÖV genericode) into the database. Without arguments every bundled "
         "list is loaded; name slugs to load only those. A newer version of a list is loaded with "
-        "--file PATH --list SLUG. Codes missing from the new version are kept but marked as no longer current."
+        "--file PATH --list SLUG. Codes missing from the new version are kept but marked as no longer "
+        "current."
     )
 
     def add_arguments(self, parser):
@@ -20,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, slugs, file, list_slug, **options):
         if file or list_slug:
             if not (file and list_slug):
-                raise CommandError("--file and --list must be given together.")
+                raise CommandError(_("--file and --list must be given together."))
             if slugs:
-                raise CommandError("Name either lists to load or --file/--list, not both.")
+                raise CommandError(_("Name either lists to load or --file/--list, not both."))
             jobs = [(list_slug, file)]
         else:
             jobs = [(slug, None) for slug in (slugs or SPECS)]
