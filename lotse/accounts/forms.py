@@ -9,7 +9,7 @@ from lotse.accounts.models import User
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("User name"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 

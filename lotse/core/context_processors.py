@@ -34,7 +34,8 @@ def _memberships(request):
 
 def shell(request) -> dict:
     context = {"demo_mode": settings.LOTSE_DEMO_MODE, "languages": settings.LANGUAGES}
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and (settings.LOTSE_DEMO_MODE or user.is_verified()):
         context["navigation"] = SimpleLazyObject(lambda: _navigation(request))
         context["shell_memberships"] = SimpleLazyObject(lambda: _memberships(request))
     return context

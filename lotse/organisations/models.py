@@ -119,7 +119,7 @@ class Membership(models.Model):
                 name="membership_unique_without_team",
             ),
             models.CheckConstraint(
-                condition=Q(team__isnull=False) | ~Q(role__in=[r.value for r in TEAM_ROLES]),
+                condition=Q(team__isnull=False) | ~Q(role__in=sorted(r.value for r in TEAM_ROLES)),
                 name="membership_team_role_needs_team",
             ),
         ]

@@ -100,6 +100,15 @@ def _best_form(query: str, person: Person) -> tuple[float, str]:
     return max(((name_similarity(query, form), form) for form in _name_forms(person)), default=(0.0, ""))
 
 
+def _prefixes_match(prefixes: list[str], person: Person) -> bool:
+    """Every typed word is the beginning of a word of one of the person's name forms."""
+    for form in _name_forms(person):
+        words = normalize_name(form).split()
+        if all(any(word.startswith(prefix) for word in words) for prefix in prefixes):
+            return True
+    return False
+
+
 def _candidate_ids(teams: set[int], name_query: str) -> list[int]:
     """Persons whose keys cover every token of the query (a token also counts when it is a name prefix)."""
     token_keys = query_token_keys(name_query)
@@ -141,10 +150,13 @@ def person_search(*, actor, query: str, cursor: str | None = None, page_size: in
         candidates = persons.filter(pk__in=_candidate_ids(teams, name_query))
         if years:
             candidates = candidates.filter(birth_date__year__in=years)
+        prefixes = normalize_name(name_query).split()
         for person in candidates[:MAX_CANDIDATES]:
             score, form = _best_form(name_query, person)
             reasons = [reason_label(code) for code in match_reasons(name_query, form)]
             if not reasons:
+                if not _prefixes_match(prefixes, person):
+                    continue
                 reasons = [_("beginning of the name")]
                 score = max(score, 0.5)
             if years:

@@ -90,7 +90,8 @@ def playwright_driver():
 
 @pytest.fixture(scope="package")
 def browser(playwright_driver):
-    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 
@@ -102,8 +103,6 @@ class BrowserProblems:
     csp_violations: list[str] = field(default_factory=list)
     js_errors: list[str] = field(default_factory=list)
     failed_resources: list[str] = field(default_factory=list)
-    # Documents the test navigates to on purpose although they answer with an error (e.g. a 403 page).
-    expected_error_documents: set[str] = field(default_factory=set)
 
     CSP_PATTERN = re.compile(r"Content[- ]Security[- ]Policy", re.IGNORECASE)
 
@@ -129,7 +128,8 @@ class BrowserProblems:
         self.failed_resources.append(f"failed {request.resource_type} {request.url}: {request.failure}")
 
     def problems(self) -> list[str]:
-        return ([f"CSP violation: {v}" for v in self.csp_violations] + [f"JS error: {e}" for e in self.js_errors]
+        return ([f"CSP violation: {v}" for v in self.csp_violations]
+                + [f"JS error: {e}" for e in self.js_errors]
                 + [f"failed resource: {r}" for r in self.failed_resources])
 
 
@@ -252,7 +252,8 @@ def assert_accessible(page, *, impacts: tuple[str, ...] = ("serious", "critical"
         assert page.evaluate(_axe_source()) == "object", "axe-core could not be loaded into the page"
     results = page.evaluate(
         """async (tags) => {
-            const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            const r = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                               resultTypes: ["violations"]});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map(n => ({target: n.target, html: n.html, impact: n.impact,
                                           summary: n.failureSummary}))}));
@@ -263,7 +264,8 @@ def assert_accessible(page, *, impacts: tuple[str, ...] = ("serious", "critical"
     if bad:
         lines = [f"axe found {len(bad)} serious/critical WCAG violation(s) on {page.url}:"]
         for violation in bad:
-            lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+            lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
+                         f"({violation['helpUrl']})")
             for node in violation["nodes"]:
                 lines.append(f"    at {' > '.join(map(str, node['target']))}: {node['html'][:160]}")
                 if node.get("summary"):

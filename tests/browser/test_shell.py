@@ -16,7 +16,7 @@ from tests.browser.conftest import (
     screenshot,
     totp_code_from_base32,
 )
-from tests.factories import make_org, make_user, verified_device
+from tests.factories import make_org, verified_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -32,10 +32,12 @@ def assert_styles_loaded(page) -> None:
     family = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert family.startswith('"Fira Sans"'), f"lotse.css not applied, body font is {family!r}"
     assert page.evaluate("""document.fonts.ready.then(() =>
-        [...document.fonts].some(f => f.family.replace(/["']/g, '') === 'Fira Sans' && f.status === 'loaded'))"""
+        [...document.fonts].some(f => f.family.replace(/["']/g, '') === 'Fira Sans'
+                                      && f.status === 'loaded'))"""
     ), "the Fira Sans web font did not load"
     # KERN's stylesheet is applied too (its buttons are not the browser's default grey buttons).
-    assert page.evaluate("getComputedStyle(document.querySelector('.kern-btn')).borderRadius") not in {"", "0px"}
+    radius = page.evaluate("getComputedStyle(document.querySelector('.kern-btn')).borderRadius")
+    assert radius not in {"", "0px"}, "KERN stylesheet not applied"
 
 
 def assert_no_horizontal_scroll(page) -> None:
@@ -106,14 +108,11 @@ def test_first_time_user_enrols_authenticator(page, live_server):
     assert newcomer.totpdevice_set.filter(confirmed=True).count() == 1
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "LoginForm gives the user name field autofocus (lotse/accounts/forms.py), so the first Tab on the "
-    "login page goes from the user name to the password field and never reaches the skip link"))
 def test_first_tab_on_login_page_focuses_skip_link(page, live_server):
     page.goto(f"{live_server.url}/konto/anmelden/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.outerHTML.slice(0, 100)")
-    assert page.evaluate("document.activeElement.className") == "lotse-skip-link", f"first Tab focused {focused}"
+    assert page.evaluate("document.activeElement.className") == "lotse-skip-link", f"Tab focused {focused}"
 
 
 def test_keyboard_only_skip_link_and_login(page, live_server):
@@ -122,7 +121,12 @@ def test_keyboard_only_skip_link_and_login(page, live_server):
     device = verified_device(counsellor)
     page.goto(f"{live_server.url}/konto/anmelden/")
 
-    # Login form with the keyboard only: the user name field has autofocus.
+    # Login page: the first Tab reaches the skip link, Enter jumps to the content, Tab to the user name.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "lotse-skip-link"
+    page.keyboard.press("Enter")
+    assert focused_id(page) == "inhalt"
+    page.keyboard.press("Tab")
     assert focused_id(page) == "id_username"
     page.keyboard.type(counsellor.username)
     page.keyboard.press("Tab")
@@ -131,6 +135,7 @@ def test_keyboard_only_skip_link_and_login(page, live_server):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/konto/zwei-faktor/" in page.url
+    page.goto(page.url.split("#")[0])  # the browser keeps #inhalt across the redirect; start afresh
 
     # Second-factor page (no autofocus): the first Tab lands on the skip link, which becomes visible.
     skip = page.locator("a.lotse-skip-link")
@@ -182,7 +187,10 @@ def test_staff_live_search_with_htmx(page, live_server):
     assert page.evaluate("typeof window.htmx") == "object"
     page.evaluate("window.__sameDocument = true")
 
-    with page.expect_response(lambda r: "q=Accomm" in r.url and r.request.headers.get("hx-request") == "true") as info:
+    def is_htmx_search(response) -> bool:
+        return "q=Accomm" in response.url and response.request.headers.get("hx-request") == "true"
+
+    with page.expect_response(is_htmx_search) as info:
         page.locator("#id_q").press_sequentially("Accomm", delay=30)
     assert info.value.status == 200
     expect(results.locator("tbody tr")).to_have_count(1)
@@ -262,10 +270,6 @@ def test_tablet_layout_has_no_horizontal_scrolling(new_page, live_server):
     assert_no_browser_problems(page)
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "axe scrollable-region-focusable (serious): at 320 px the key-figures table overflows its "
-    "<div class='lotse-table-wrap'> (lotse/core/templates/core/home.html, overflow-x:auto in lotse.css), "
-    "which has no focusable content and no tabindex, so keyboard users cannot scroll it"))
 def test_phone_width_tables_are_keyboard_scrollable(new_page, live_server):
     world = make_org("A")
     admin = world.user("org_admin")

@@ -295,8 +295,9 @@ def test_cycles_and_contradictions_do_not_hang():
     result = {}
 
     def run():
-        result["svg"] = render_genogram(people, relations, title="Zyklus")
-        result["text"] = genogram_text(people, relations)
+        with translation.override("en"):  # translations are per thread
+            result["svg"] = render_genogram(people, relations, title="Zyklus")
+            result["text"] = genogram_text(people, relations)
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()

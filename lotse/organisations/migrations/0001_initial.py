@@ -110,6 +110,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('team__isnull', False), models.Q(('role__in', ['team_lead', 'accommodation', 'counsellor']), _negated=True), _connector='OR'), name='membership_team_role_needs_team'),
+            constraint=models.CheckConstraint(condition=models.Q(('team__isnull', False), models.Q(('role__in', ['accommodation', 'counsellor', 'team_lead']), _negated=True), _connector='OR'), name='membership_team_role_needs_team'),
         ),
     ]
