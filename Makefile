@@ -55,10 +55,17 @@ run: demo
 test: test-deps
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-# Benchmarks use their own database (var/bench/ on SQLite, or DATABASE_URL), never the demo database.
-BENCH_ENV := LOTSE_ENV=development LOTSE_SQLITE_PATH=var/bench/bench.sqlite3
+# Benchmarks use their own database, never the demo database: SQLite under var/bench/ for
+# BENCH_SCALE=small, PostgreSQL (lotse_bench on 127.0.0.1) for BENCH_SCALE=national, or DATABASE_URL if set.
+BENCH_SCALE ?= small
+BENCH_PG_URL := postgres://postgres@127.0.0.1:5432/lotse_bench
+BENCH_DB := $(if $(DATABASE_URL),$(DATABASE_URL),$(if $(filter national,$(BENCH_SCALE)),$(BENCH_PG_URL),))
+BENCH_ENV := LOTSE_ENV=development LOTSE_SQLITE_PATH=var/bench/bench.sqlite3 BENCH_SCALE=$(BENCH_SCALE) DATABASE_URL=$(BENCH_DB)
 bench: deps
 	mkdir -p var/bench
+	@if [ "$(BENCH_DB)" = "$(BENCH_PG_URL)" ]; then \
+		psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='lotse_bench'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres lotse_bench; fi
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench --output var/bench/latest.json
 

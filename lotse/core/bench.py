@@ -6,6 +6,10 @@ Benchmarks are registered here; later areas add theirs (search, reports, load).
 import statistics
 import time
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 
 BENCHMARKS: dict[str, Callable[[str], dict]] = {}
 
@@ -42,3 +46,10 @@ def audit_write(scale: str) -> dict:
     samples = timed(lambda: audit_security(actor=None, action="bench.audit", actor_label="bench"), repeat)
     return {"audit_write_p50_ms": round(statistics.median(samples), 3),
             "audit_write_p95_ms": percentile(samples, 0.95)}
+
+
+def discover() -> None:
+    """Import ``bench`` modules of all Lotse apps so that their benchmarks register."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("lotse.") and find_spec(f"{config.name}.bench"):
+            import_module(f"{config.name}.bench")

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from lotse.access import policy
 from lotse.access.policy import Action
@@ -140,11 +140,11 @@ def person_create(request, payload: PersonIn):
             name_original_script=data.name_original_script, birth_date=data.birth_date,
             nationality_codes=data.nationalities)
         if candidates:
-            return 409, DuplicatesOut(
+            return Status(409, DuplicatesOut(
                 message=_("This person may already be registered. Send again with confirm_new=true if not."),
                 candidates=[CandidateOut(person=_out(c.person), score=c.score, reasons=c.reasons)
-                            for c in candidates])
-    return 201, _out(services.person_create(actor=request.user, team=team, data=data))
+                            for c in candidates]))
+    return Status(201, _out(services.person_create(actor=request.user, team=team, data=data)))
 
 
 @router.put("/persons/{public_id}", response={200: PersonOut}, summary="Stammdaten ändern (mit Versionsprüfung)")

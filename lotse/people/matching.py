@@ -780,3 +780,14 @@ def query_token_keys(text: str) -> list:
             keys |= _token_keys(alt)
         result.append(frozenset(keys))
     return result
+
+
+def query_compound_keys(text: str) -> dict:
+    """Keys of adjacent query tokens written together ("Gebre Medhin" finds "Gebremedhin"): key -> token indexes."""
+    toks = _name(text)
+    result = {}
+    for index, (x, y) in enumerate(zip(toks, toks[1:])):
+        sk = _skeleton(x.forms[0] + y.forms[0])
+        if len(sk) >= 3:
+            result["s:" + sk] = (index, index + 1)
+    return result

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read, audit_read_many
-from lotse.people.matching import match_reasons, name_keys, name_similarity, normalize_name, query_token_keys
+from lotse.people.matching import (
+    match_reasons, name_similarity, normalize_name, query_compound_keys, query_token_keys,
+)
 from lotse.people.models import (
     DuplicateDismissal, Household, HouseholdMember, Person, PersonName, PersonNameKey, Relationship, ResidenceStatus,
 )
@@ -109,25 +111,40 @@ def _prefixes_match(prefixes: list[str], person: Person) -> bool:
     return False
 
 
-def _candidate_ids(teams: set[int], name_query: str) -> list[int]:
-    """Persons whose keys cover every token of the query (a token also counts when it is a name prefix)."""
+def _coverage(teams: set[int], name_query: str, *, prefixes: bool) -> tuple[dict[int, set[int]], int]:
+    """For each person in the teams, which tokens of the query their name keys cover; and the token count.
+
+    A token counts as covered by a key of its own, by a compound key of it and its neighbour, or
+    (with ``prefixes``) when it is the beginning of one of the person's name words.
+    """
     token_keys = query_token_keys(name_query)
-    prefixes = [token[:20] for token in normalize_name(name_query).split()]
     if not token_keys:
-        return []
-    condition = Q(key__in=set().union(*token_keys))
-    for prefix in prefixes:
-        if len(prefix) >= 2:
-            condition |= Q(key__startswith=PREFIX_KEY + prefix)
+        return {}, 0
+    compound = query_compound_keys(name_query)
+    words = [token[:20] for token in normalize_name(name_query).split()] if prefixes else []
+    condition = Q(key__in=set().union(*token_keys, compound))
+    for word in words:
+        if len(word) >= 2:
+            condition |= Q(key__startswith=PREFIX_KEY + word)
     rows = PersonNameKey.objects.filter(condition, team_id__in=teams).values_list("person_id", "key")
     covered: dict[int, set[int]] = {}
     for person_id, key in rows.iterator(chunk_size=5000):
+        tokens = covered.setdefault(person_id, set())
+        if key in compound:
+            tokens.update(compound[key])
         for index, keys in enumerate(token_keys):
-            prefix = prefixes[index] if index < len(prefixes) else ""
-            if key in keys or (len(prefix) >= 2 and key.startswith(PREFIX_KEY + prefix)):
-                covered.setdefault(person_id, set()).add(index)
-    needed = len(token_keys)
-    return [person_id for person_id, tokens in covered.items() if len(tokens) == needed][:MAX_CANDIDATES * 5]
+            word = words[index] if index < len(words) else ""
+            if key in keys or (len(word) >= 2 and key.startswith(PREFIX_KEY + word)):
+                tokens.add(index)
+    return covered, len(token_keys)
+
+
+def _candidate_ids(teams: set[int], name_query: str, *, minimum: int | None = None,
+                   prefixes: bool = True) -> list[int]:
+    """Persons covering every token of the query, or at least ``minimum`` of them."""
+    covered, count = _coverage(teams, name_query, prefixes=prefixes)
+    needed = count if minimum is None else min(minimum, count)
+    return [person_id for person_id, tokens in covered.items() if len(tokens) >= needed][:MAX_CANDIDATES * 5]
 
 
 def person_search(*, actor, query: str, cursor: str | None = None, page_size: int = SEARCH_PAGE_SIZE) -> SearchResult:
@@ -191,10 +208,11 @@ def duplicate_candidates(*, actor, family_name: str, given_names: str = "", name
     forms = [form for form in (f"{given_names} {family_name}".strip(), name_original_script) if form.strip()]
     if not teams or not forms:
         return []
-    keys = set().union(*(name_keys(form) for form in forms))
-    if not keys:
+    ids = set()
+    for form in forms:
+        ids.update(_candidate_ids(teams, form, minimum=2, prefixes=False))
+    if not ids:
         return []
-    ids = PersonNameKey.objects.filter(team_id__in=teams, key__in=keys).values("person_id").distinct()
     candidates = _persons(actor).filter(pk__in=ids).prefetch_related(
         "nationalities", Prefetch("other_names", queryset=PersonName.objects.all(), to_attr="prefetched_names"))
     if exclude is not None:

@@ -1,0 +1,176 @@
+"""Benchmark: person search and duplicate check at small (20,000) or national (1,000,000) scale.
+
+The synthetic population is generated once per database and reused: organisations, teams and
+persons carry the ``BENCH`` marker. Search and duplicate check run through the real selectors,
+with the access policy and the audit write; a brute-force rapidfuzz scan over all names is the
+reference a naive implementation would cost.
+"""
+
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+
+from lotse.core.bench import benchmark, percentile
+
+SCALES = {"small": 20_000, "national": 1_000_000}
+PERSONS_PER_TEAM = 700
+TEAMS_PER_ORGANISATION = 5
+MARKER = "BENCH"
+QUERIES = 200
+BRUTE_FORCE_QUERIES = 20
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _variant(group: list[str], rng: random.Random, other_than: str | None = None) -> str:
+    choices = [name for name in group if name != other_than] or group
+    return rng.choice(choices)
+
+
+def _population(total: int, seed: int = 20261121):
+    """Yield (given_group, given, family_group, family, sex, birth_date, original_script) tuples."""
+    from lotse.people.bench_names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, ORIGINAL_SCRIPT
+
+    rng = random.Random(seed)
+    start = date(1950, 1, 1)
+    for _ in range(total):
+        female = rng.random() < 0.48
+        given_group = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
+        family_group = rng.choice(FAMILY)
+        given, family = rng.choice(given_group), rng.choice(family_group)
+        if rng.random() < 0.25:
+            given = f"{given} {rng.choice(rng.choice(GIVEN_MALE))}"
+        birth = start + timedelta(days=rng.randrange(0, 365 * 70))
+        original = ""
+        if given_group[0] in ORIGINAL_SCRIPT and family_group[0] in ORIGINAL_SCRIPT and rng.random() < 0.5:
+            original = f"{ORIGINAL_SCRIPT[given_group[0]]} {ORIGINAL_SCRIPT[family_group[0]]}"
+        yield given_group, given, family_group, family, "w" if female else "m", birth, original
+
+
+def _ensure_structure(total: int):
+    from lotse.accounts.models import User
+    from lotse.organisations.models import Membership, Organisation, Role, Team
+
+    teams_needed = max(1, total // PERSONS_PER_TEAM)
+    organisations_needed = max(1, -(-teams_needed // TEAMS_PER_ORGANISATION))
+    existing = Organisation.objects.filter(name__startswith=f"{MARKER} ").count()
+    with transaction.atomic():
+        for index in range(existing, organisations_needed):
+            organisation = Organisation.objects.create(name=f"{MARKER} Träger {index:04d}", kind="welfare")
+            Team.objects.bulk_create(Team(organisation=organisation, name=f"{MARKER} Team {index:04d}-{t}")
+                                     for t in range(TEAMS_PER_ORGANISATION))
+    teams = list(Team.objects.filter(name__startswith=f"{MARKER} Team ").order_by("id")[:teams_needed])
+    counsellor, _ = User.objects.get_or_create(username="bench-berater", defaults={"first_name": "Bench"})
+    Membership.objects.get_or_create(user=counsellor, organisation_id=teams[0].organisation_id, team=teams[0],
+                                     role=Role.COUNSELLOR)
+    return teams, counsellor
+
+
+def _keys_for(forms: list[str]) -> set[str]:
+    from lotse.people.matching import name_keys, normalize_name
+    from lotse.people.services import PREFIX_KEY
+
+    keys: set[str] = set()
+    for form in forms:
+        keys |= name_keys(form)
+        keys |= {PREFIX_KEY + token[:20] for token in normalize_name(form).split() if token}
+    return {key[:40] for key in keys}
+
+
+def _generate(total: int, teams) -> list:
+    """Insert the persons and their name keys in batches; returns the sample used for queries."""
+    from lotse.codelists.models import Code
+    from lotse.people.models import Person, PersonNameKey
+
+    sex = dict(Code.objects.filter(code_list__slug="sex").values_list("code", "pk"))
+    existing = Person.objects.filter(file_number__startswith="B-").count()
+    population = list(_population(total))
+    if existing < total:
+        _log(f"generating {total - existing} persons ...")
+        batch, started = 5000, time.perf_counter()
+        for offset in range(existing, total, batch):
+            rows = population[offset:offset + batch]
+            persons = []
+            for index, (_, given, _, family, sex_code, birth, original) in enumerate(rows, start=offset):
+                team = teams[index % len(teams)]
+                persons.append(Person(
+                    file_number=f"B-{index:09d}", organisation_id=team.organisation_id, team_id=team.pk,
+                    family_name=family, given_names=given, name_original_script=original, birth_date=birth,
+                    birth_date_precision="exact", sex_id=sex.get(sex_code)))
+            with transaction.atomic():
+                Person.objects.bulk_create(persons, batch_size=1000)
+                keys = [PersonNameKey(person_id=p.pk, team_id=p.team_id, key=key) for p in persons
+                        for key in _keys_for([p.display_name, p.name_original_script] if p.name_original_script
+                                             else [p.display_name])]
+                PersonNameKey.objects.bulk_create(keys, batch_size=5000)
+            done = offset + len(rows)
+            if done % 50_000 == 0 or done == total:
+                _log(f"  {done} persons ({time.perf_counter() - started:.0f} s)")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE people_person; ANALYZE people_personnamekey;")
+    return population
+
+
+def _queries(population, teams, rng: random.Random):
+    """Searches a counsellor of the first team would type: another spelling of one of their clients."""
+    team_persons = [entry for index, entry in enumerate(population) if index % len(teams) == 0]
+    sample = rng.sample(team_persons, min(QUERIES, len(team_persons)))
+    return [(f"{_variant(gg, rng, given.split()[0])} {_variant(fg, rng, family)}", family, given, birth)
+            for gg, given, fg, family, _, birth, _ in sample]
+
+
+def _measure(function, items) -> list[float]:
+    samples = []
+    for item in items:
+        started = time.perf_counter()
+        function(item)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+@benchmark("people")
+def people_benchmark(scale: str) -> dict:
+    from rapidfuzz import fuzz, process
+
+    from lotse.people.selectors import duplicate_candidates, person_search
+
+    total = SCALES.get(scale, SCALES["small"])
+    teams, counsellor = _ensure_structure(total)
+    population = _generate(total, teams)
+    rng = random.Random(7)
+    queries = _queries(population, teams, rng)
+    found = 0
+
+    def search(item):
+        nonlocal found
+        query, family, given, _birth = item
+        hits = person_search(actor=counsellor, query=query).hits
+        found += any(hit.person.family_name == family and hit.person.given_names == given for hit in hits)
+
+    def dupcheck(item):
+        query, family, given, birth = item
+        given_query, _, family_query = query.rpartition(" ")
+        duplicate_candidates(actor=counsellor, family_name=family_query, given_names=given_query, birth_date=birth)
+
+    person_search(actor=counsellor, query=queries[0][0])  # warm caches and connections
+    search_ms = _measure(search, queries)
+    dupcheck_ms = _measure(dupcheck, queries)
+    names = [f"{given} {family}" for _, given, _, family, _, _, _ in population]
+    brute_ms = _measure(lambda item: process.extract(item[0], names, scorer=fuzz.WRatio, limit=10),
+                        queries[:BRUTE_FORCE_QUERIES])
+    return {
+        "persons": total,
+        "search_p50_ms": round(statistics.median(search_ms), 2),
+        "search_p95_ms": percentile(search_ms, 0.95),
+        "search_recall": round(found / len(queries), 3),
+        "dupcheck_p50_ms": round(statistics.median(dupcheck_ms), 2),
+        "dupcheck_p95_ms": percentile(dupcheck_ms, 0.95),
+        "bruteforce_p95_ms": percentile(brute_ms, 0.95),
+    }
