@@ -3,6 +3,8 @@
 Idempotent: running it again changes nothing that is already there.
 """
 
+from datetime import date
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +104,67 @@ def seed_demo() -> dict:
                 user=user, organisation=organisations[org_key], team=teams[team_key] if team_key else None, role=role,
             )
             created["memberships"] += new
+    created["persons"] = _seed_persons(teams)
     if any(created.values()):
         audit_record(actor=None, actor_label="seed_demo", action="demo.seeded", category=Category.WRITE,
                      details=created)
+    return created
+
+
+DEMO_PERSONS = [
+    # team, family, given, original script, birth date, sex, nationalities, household
+    ("mbe", "Haddad", "Amal", "أمل حداد", date(1986, 4, 12), "w", ["475"], "Familie Haddad"),
+    ("mbe", "Haddad", "Karim", "كريم حداد", date(1982, 9, 3), "m", ["475"], "Familie Haddad"),
+    ("mbe", "Haddad", "Lina", "", date(2012, 6, 1), "w", ["475"], "Familie Haddad"),
+    ("mbe", "Haddad", "Omar", "", date(2015, 2, 20), "m", ["475"], "Familie Haddad"),
+    ("mbe", "Haddad", "Yusuf", "", date(2019, 11, 8), "m", ["475"], "Familie Haddad"),
+    ("mbe", "Shevchenko", "Olena", "Олена Шевченко", date(1979, 1, 30), "w", ["166"], ""),
+    ("mbe", "Al-Hassan", "Mohammed", "محمد الحسن", date(1990, 1, 1), "m", ["475"], ""),
+    ("jmd", "Yılmaz", "Elif", "", date(2004, 7, 15), "w", ["163"], ""),
+    ("jmd", "Tesfamariam", "Yohannes", "ዮሃንስ ተስፋማርያም", date(2006, 3, 2), "m", ["224"], ""),
+    ("sim", "Ahmadi", "Rahmatullah", "رحمت الله احمدی", date(1975, 5, 5), "m", ["423"], "Familie Ahmadi"),
+    ("sim", "Ahmadi", "Zainab", "زینب احمدی", date(1980, 8, 19), "w", ["423"], "Familie Ahmadi"),
+]
+
+
+def _seed_persons(teams: dict) -> int:
+    """Clients of the demo teams, with a family of five (Arabic names) and their relations."""
+    from lotse.people.models import Person
+    from lotse.people.services import (
+        PersonData, household_create_with_member, household_member_add, person_create, relationship_add,
+    )
+
+    created = 0
+    counsellors = {membership.team_id: membership.user for membership in Membership.objects.filter(
+        role=Role.COUNSELLOR, team__in=teams.values()).select_related("user")}
+    households = {}
+    persons = {}
+    for team_key, family, given, original, born, sex, nationalities, household in DEMO_PERSONS:
+        team = teams[team_key]
+        actor = counsellors[team.pk]
+        person = Person.objects.filter(team=team, family_name=family, given_names=given).first()
+        if person is None:
+            person = person_create(actor=actor, team=team, data=PersonData(
+                family_name=family, given_names=given, name_original_script=original, birth_date=born,
+                birth_date_precision="year" if (born.month, born.day) == (1, 1) else "exact", sex=sex,
+                nationalities=nationalities))
+            created += 1
+            if household:
+                since = date(2021, 3, 1)
+                if household not in households:
+                    households[household] = household_create_with_member(
+                        actor=actor, person=person, name=household, address="Lindenstraße 4, 88045 Lindenau",
+                        since=since)
+                else:
+                    household_member_add(actor=actor, household=households[household], person=person, since=since)
+        persons[(family, given)] = person
+    if created:
+        amal, karim = persons[("Haddad", "Amal")], persons[("Haddad", "Karim")]
+        relationship_add(actor=counsellors[amal.team_id], person=amal, relative=karim, kind="partner")
+        for child in ("Lina", "Omar", "Yusuf"):
+            for parent in (amal, karim):
+                relationship_add(actor=counsellors[amal.team_id], person=parent, relative=persons[("Haddad", child)],
+                                 kind="parent")
+        father, mother = persons[("Ahmadi", "Rahmatullah")], persons[("Ahmadi", "Zainab")]
+        relationship_add(actor=counsellors[father.team_id], person=father, relative=mother, kind="partner")
     return created

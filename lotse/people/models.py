@@ -68,6 +68,8 @@ class Person(models.Model):
     religion = models.CharField(_("religion (special category, Art. 9 GDPR)"), max_length=100, blank=True)
 
     is_deceased = models.BooleanField(_("deceased"), default=False)
+    search_name = models.CharField(max_length=1000, blank=True, editable=False,
+                                   help_text="All name forms, normalised; trigram-indexed on PostgreSQL.")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

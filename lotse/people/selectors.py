@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,6 +148,52 @@ def _candidate_ids(teams: set[int], name_query: str, *, minimum: int | None = No
     return [person_id for person_id, tokens in covered.items() if len(tokens) >= needed][:MAX_CANDIDATES * 5]
 
 
+TYPO_SIMILARITY = 0.45
+TYPO_SCORE_CUTOFF = 82
+
+
+def _typo_hits(persons, name_query: str, years: list[int]) -> list[Hit]:
+    """Second chance for typing errors the name keys do not bridge ("Mohamemd").
+
+    PostgreSQL answers from the pg_trgm index; SQLite compares with rapidfuzz within the user's
+    teams, which is the same decision on the same (small) scope.
+    """
+    normalized = normalize_name(name_query)
+    if len(normalized) < 4:
+        return []
+    if years:
+        persons = persons.filter(birth_date__year__in=years)
+    label = _("similar spelling (typing error?)")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        found = (persons.filter(search_name__trigram_word_similar=normalized)
+                 .annotate(similarity=TrigramWordSimilarity(normalized, "search_name"))
+                 .filter(similarity__gte=TYPO_SIMILARITY).order_by("-similarity")[:SEARCH_PAGE_SIZE])
+        return [Hit(person, round(person.similarity * 0.8, 3), [label]) for person in found
+                if _typing_error_only(normalized, person.search_name)]
+    from rapidfuzz import fuzz, process
+
+    names = dict(persons.values_list("pk", "search_name")[:20000])
+    matches = process.extract(normalized, names, scorer=fuzz.token_set_ratio, score_cutoff=TYPO_SCORE_CUTOFF,
+                              limit=SEARCH_PAGE_SIZE)
+    by_pk = persons.in_bulk([pk for _, _, pk in matches])
+    return [Hit(by_pk[pk], round(score / 125, 3), [label]) for _, score, pk in matches
+            if pk in by_pk and _typing_error_only(normalized, names[pk])]
+
+
+def _typing_error_only(query: str, search_name: str) -> bool:
+    """Every typed word is at most a slip away (one edit, two for long words) from a word of the name.
+
+    Keeps the fallback from offering different names that merely look alike (Hussein/Hassan).
+    """
+    from rapidfuzz.distance import OSA
+
+    words = search_name.split()
+    return all(any(OSA.distance(typed, word) <= (1 if len(typed) <= 5 else 2) for word in words)
+               for typed in query.split())
+
+
 def person_search(*, actor, query: str, cursor: str | None = None, page_size: int = SEARCH_PAGE_SIZE) -> SearchResult:
     """One field for everything: any name form in any script or spelling, birth year, file number."""
     teams = policy.client_team_ids(actor)
@@ -179,7 +226,9 @@ def person_search(*, actor, query: str, cursor: str | None = None, page_size: in
             if years:
                 reasons.append(_("year of birth"))
             hits.append(Hit(person, score, reasons, form))
-    elif years:
+    if name_query and not hits and not file_number:
+        hits = _typo_hits(persons, name_query, years)
+    if not name_query and years and not file_number:
         hits = [Hit(person, 0.5, [_("year of birth")])
                 for person in persons.filter(birth_date__year__in=years)[:MAX_CANDIDATES]]
     hits.sort(key=lambda hit: (-hit.score, hit.person.family_name, hit.person.given_names, hit.person.pk))

@@ -126,6 +126,9 @@ def person_reindex(*, person: Person) -> None:
     PersonNameKey.objects.filter(person=person).delete()
     PersonNameKey.objects.bulk_create(PersonNameKey(person=person, team_id=person.team_id, key=key[:40])
                                       for key in sorted(keys))
+    search_name = " ".join(dict.fromkeys(normalize_name(form) for form in _name_forms(person)))[:1000]
+    Person.objects.filter(pk=person.pk).update(search_name=search_name)
+    person.search_name = search_name
 
 
 def _check_team(actor, team: Team) -> None:

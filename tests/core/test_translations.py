@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "lotse" / "locale" / "de" / "LC_MESSAGES" / "django.po"
 
@@ -32,8 +34,12 @@ def _entries(text: str) -> dict[str, tuple[str, bool]]:
     return entries
 
 
-def test_german_catalog_has_no_untranslated_or_fuzzy_entries():
-    entries = _entries(CATALOG.read_text(encoding="utf-8"))
+CATALOGS = sorted((ROOT / "lotse").glob("**/locale/de/LC_MESSAGES/django.po"))
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_german_catalog_has_no_untranslated_or_fuzzy_entries(catalog):
+    entries = _entries(catalog.read_text(encoding="utf-8"))
     assert entries
     untranslated = [k.split("\x04")[1] for k, (msgstr, _) in entries.items() if "\x00" in msgstr]
     fuzzy = [k.split("\x04")[1] for k, (_, is_fuzzy) in entries.items() if is_fuzzy]

@@ -108,3 +108,12 @@ def test_evaluate_name_matching_rejects_bad_files(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         call_command("evaluate_name_matching", "--pairs", str(path))
+
+
+@pytest.mark.parametrize("typo", ["Mohamemd Haddad", "Haddda Mohammed", "Mohammed Hadadd"])
+def test_typing_errors_are_tolerated(make_person, counsellor, typo):
+    person = make_person("Haddad", "Mohammed")
+    make_person("Petersen", "Hans")
+    hits = person_search(actor=counsellor, query=typo).hits
+    assert hits and hits[0].person == person
+    assert hits[0].reasons
