@@ -16,6 +16,8 @@ def _navigation(request) -> list[dict]:
                       "name": "organisations"})
     if policy.may_see_personal_data(user) and (policy.may_manage_staff(user) or policy.grants(user).team_roles):
         items.append({"label": _("Staff"), "url": reverse("organisations:staff_list"), "name": "staff"})
+    if policy.may_administer_organisations(user):
+        items.append({"label": _("Catalogues"), "url": reverse("people:status_type_list"), "name": "catalogue"})
     if policy.may_read_audit_log(user):
         items.append({"label": _("Audit log"), "url": reverse("audit:event_list"), "name": "audit"})
     items.append({"label": _("My account"), "url": reverse("accounts:account"), "name": "account"})

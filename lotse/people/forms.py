@@ -212,3 +212,12 @@ class HouseholdMemberForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name, year of birth or file number"), max_length=200, required=False)
+
+
+class ResidenceStatusTypeForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50, help_text=_("Short, unique, e.g. duldung."))
+    label = forms.CharField(label=_("Label"), max_length=200)
+    needs_paragraph = forms.BooleanField(label=_("Legal basis must be given"), required=False)
+    is_secure = forms.BooleanField(label=_("Counts as secure status"), required=False)
+    is_active = forms.BooleanField(label=_("Can be chosen"), required=False, initial=True)
+    sort_order = forms.IntegerField(label=_("Position in the list"), min_value=0, max_value=32000, initial=100)

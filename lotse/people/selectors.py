@@ -314,8 +314,9 @@ def merge_preview(*, survivor: Person, duplicate: Person) -> dict:
         "nationalities": duplicate.nationalities.count(),
         "relations": Relationship.objects.filter(Q(person=duplicate) | Q(relative=duplicate)).count(),
         "households": HouseholdMember.objects.filter(person=duplicate).count(),
-        "fills": [name for name in ("birth_date", "birth_place", "phone", "email", "address", "entry_date",
-                                    "name_original_script")
+        "fills": [str(Person._meta.get_field(name).verbose_name)
+                  for name in ("birth_date", "birth_place", "phone", "email", "address", "entry_date",
+                               "name_original_script")
                   if not getattr(survivor, name) and getattr(duplicate, name)],
     }
 
@@ -369,3 +370,10 @@ def family_of(*, actor, persons, depth: int = 2) -> tuple[list[Person], list[Rel
             break
     people = list(visible.filter(pk__in=known))
     return people, list(relations.values())
+
+
+def residence_status_types(*, actor):
+    """The catalogue; reference data, readable by everyone who works with clients or administers."""
+    from lotse.people.models import ResidenceStatusType
+
+    return ResidenceStatusType.objects.all()

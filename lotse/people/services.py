@@ -373,3 +373,26 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> Person:
     audit_record(actor=actor, action="person.merged_away", category=Category.WRITE, obj=duplicate,
                  organisation=duplicate.organisation, details={"into": str(survivor.public_id)})
     return survivor
+
+
+@transaction.atomic
+def residence_status_type_save(*, actor, status_type: ResidenceStatusType | None, code: str, label: str,
+                               needs_paragraph: bool, is_secure: bool, is_active: bool,
+                               sort_order: int) -> ResidenceStatusType:
+    """Create or change an entry of the residence-status catalogue (system administrators)."""
+    if not policy.may_administer_organisations(actor):
+        policy.deny(actor, "residence_status_type.save")
+    clash = ResidenceStatusType.objects.filter(code=code)
+    if status_type is not None:
+        clash = clash.exclude(pk=status_type.pk)
+    if clash.exists():
+        raise ValidationError({"code": _("This code is already used in the catalogue.")})
+    status_type = status_type or ResidenceStatusType()
+    for name, value in (("code", code), ("label", " ".join(label.split())), ("needs_paragraph", needs_paragraph),
+                        ("is_secure", is_secure), ("is_active", is_active), ("sort_order", sort_order)):
+        setattr(status_type, name, value)
+    status_type.full_clean()
+    status_type.save()
+    audit_record(actor=actor, action="residence_status_type.saved", category=Category.WRITE,
+                 object_type="people.residencestatustype", object_id=status_type.code)
+    return status_type

@@ -19,5 +19,8 @@ urlpatterns = [
     path("personen/<uuid:public_id>/familie/neu/", views.relationship_add, name="relationship_add"),
     path("personen/<uuid:public_id>/haushalt/neu/", views.household_create, name="household_create"),
     path("haushalte/<uuid:public_id>/", views.household_detail, name="household_detail"),
+    path("kataloge/aufenthaltsstatus/", views.status_type_list, name="status_type_list"),
+    path("kataloge/aufenthaltsstatus/neu/", views.status_type_edit, name="status_type_create"),
+    path("kataloge/aufenthaltsstatus/<slug:code>/", views.status_type_edit, name="status_type_edit"),
     path("haushalte/<uuid:public_id>/mitglieder/neu/", views.household_member_add, name="household_member_add"),
 ]

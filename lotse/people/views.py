@@ -14,7 +14,7 @@ from lotse.organisations.models import Team
 from lotse.people import selectors, services
 from lotse.people.family import genogram_for
 from lotse.people.forms import (
-    HouseholdForm, HouseholdMemberForm, LanguageForm, NewPersonForm, PersonForm, PersonNameForm, RelationshipForm,
+    HouseholdForm, ResidenceStatusTypeForm, HouseholdMemberForm, LanguageForm, NewPersonForm, PersonForm, PersonNameForm, RelationshipForm,
     ResidenceStatusForm, SearchForm,
 )
 
@@ -269,3 +269,46 @@ def household_member_add(request, public_id):
     else:
         messages.error(request, _("Please choose a person and the date since when they live in the household."))
     return redirect("people:household_detail", public_id=household.public_id)
+
+
+def _require_system_admin(user):
+    if not policy.may_administer_organisations(user):
+        policy.deny(user, "catalogue")
+
+
+@require_GET
+def status_type_list(request):
+    _require_system_admin(request.user)
+    return render(request, "people/status_type_list.html", {
+        "status_types": selectors.residence_status_types(actor=request.user), "active_nav": "catalogue",
+        "breadcrumbs": [(_("Start"), reverse("core:home")), (_("Residence status catalogue"), None)],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def status_type_edit(request, code=None):
+    _require_system_admin(request.user)
+    status_type = None
+    if code is not None:
+        status_type = selectors.residence_status_types(actor=request.user).filter(code=code).first()
+        if status_type is None:
+            from django.http import Http404
+
+            raise Http404
+    initial = {name: getattr(status_type, name) for name in ResidenceStatusTypeForm.base_fields} if status_type else {}
+    form = ResidenceStatusTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.residence_status_type_save(actor=request.user, status_type=status_type, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The catalogue has been saved."))
+            return redirect("people:status_type_list")
+    title = _("Edit residence status") if status_type else _("New residence status")
+    return render(request, "core/form_page.html", {
+        "form": form, "title": title, "submit_label": _("Save"), "cancel_url": reverse("people:status_type_list"),
+        "active_nav": "catalogue", "breadcrumbs": [(_("Start"), reverse("core:home")),
+                                                   (_("Residence status catalogue"),
+                                                    reverse("people:status_type_list")), (title, None)],
+    })

@@ -18,7 +18,7 @@ NAV = {
     "sim-beraterin": {"Start", "Personen", "Organisationen", "Mitarbeitende", "Mein Konto"},
     "unterkunft": {"Start", "Personen", "Organisationen", "Mitarbeitende", "Mein Konto"},
     "koordination": {"Start", "Organisationen", "Mein Konto"},
-    "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Protokoll", "Mein Konto"},
+    "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Kataloge", "Protokoll", "Mein Konto"},
 }
 
 

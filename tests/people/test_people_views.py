@@ -205,3 +205,23 @@ def test_person_detail_costs_constant_queries(cclient, counsellor, make_person, 
     cclient.get(reverse("people:person_detail", args=[person.public_id]))
     with django_assert_num_queries(17):
         assert cclient.get(reverse("people:person_detail", args=[person.public_id])).status_code == 200
+
+
+def test_system_admin_maintains_the_residence_status_catalogue(client, sysadmin, org_a):
+    login(client, sysadmin)
+    url = reverse("people:status_type_create")
+    bad_code = client.post(url, {"code": "mit leerzeichen", "label": "X", "sort_order": 1})
+    assert 'id="id_code_error"' in _html(bad_code)
+    taken = client.post(url, {"code": "duldung", "label": "Doppelt", "sort_order": 1})
+    assert "bereits verwendet" in _html(taken)
+    created = client.post(url, {"code": "chancen_neu", "label": "Neuer Status § 104d", "is_active": "on",
+                                "sort_order": 5})
+    assert created.status_code == 302
+    client.post(reverse("people:status_type_edit", args=["duldung"]),
+                {"code": "duldung", "label": "Duldung (§ 60a AufenthG)", "sort_order": 10})
+    from lotse.people.models import ResidenceStatusType
+
+    assert not ResidenceStatusType.objects.get(code="duldung").is_active
+    assert ResidenceStatusType.objects.get(code="chancen_neu").label == "Neuer Status § 104d"
+    login(client, org_a.user("counsellor"))
+    assert client.get(reverse("people:status_type_list")).status_code == 403
