@@ -120,16 +120,9 @@ def _organisation(g: Grants, action: Action) -> Q:
 
 
 @rule("organisations.programmeoffering")
-def _offering(g: Grants, action: Action) -> Q:
-    if g.is_system_admin:
-        return EVERYTHING
-    if action is Action.VIEW:
-        return Q(organisation_id__in=g.all_orgs)
-    return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN))
-
-
 @rule("organisations.team")
-def _team(g: Grants, action: Action) -> Q:
+def _organisation_part(g: Grants, action: Action) -> Q:
+    """Programmes and teams: seen by every member of the organisation, changed by its admins."""
     if g.is_system_admin:
         return EVERYTHING
     if action is Action.VIEW:
@@ -203,12 +196,8 @@ def _household(g: Grants, action: Action) -> Q:
 
 
 @rule("people.residencestatus")
-def _residence_status(g: Grants, action: Action) -> Q:
-    return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
-
-
 @rule("people.personname")
-def _person_name(g: Grants, action: Action) -> Q:
+def _person_detail(g: Grants, action: Action) -> Q:
     return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
 
 
