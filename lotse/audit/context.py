@@ -9,7 +9,7 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("lotse_audit_request", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar("lotse_audit_request", default=RequestContext())  # noqa: B039 (frozen)
 
 
 def current() -> RequestContext:

@@ -3,14 +3,9 @@ from uuid import UUID
 from ninja import Router, Schema
 
 from lotse.access import policy
-from lotse.audit.services import audit_read_many
-from lotse.core.pagination import keyset_page
 from lotse.organisations import selectors
 
 router = Router(tags=["Organisationen"])
-
-STAFF_ORDERING = ("last_name", "first_name", "username", "pk")
-
 
 class MembershipOut(Schema):
     organisation: UUID
@@ -103,11 +98,8 @@ def teams(request):
 def staff(request, q: str = "", cursor: str | None = None, limit: int = 50):
     if not policy.may_see_personal_data(request.user):
         policy.deny(request.user, "staff.list")
-    limit = max(1, min(limit, 200))
-    page = keyset_page(selectors.staff_list(actor=request.user, query=q[:100]), ordering=STAFF_ORDERING,
-                       cursor=cursor, page_size=limit)
-    audit_read_many(actor=request.user, objects=page.items, object_type="accounts.user", action="staff.list_viewed",
-                    details={"query": q[:100], "via": "api"})
+    page = selectors.staff_page(actor=request.user, query=q[:100], cursor=cursor,
+                                page_size=max(1, min(limit, 200)), via="api")
     return StaffPage(
         items=[StaffOut(id=u.public_id, username=u.username, first_name=u.first_name, last_name=u.last_name,
                         is_active=u.is_active, memberships=[_membership_out(m) for m in u.visible_memberships])

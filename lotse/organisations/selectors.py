@@ -5,7 +5,8 @@ from django.db.models import Count, Prefetch, Q
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.accounts.models import User
-from lotse.audit.services import audit_read
+from lotse.audit.services import audit_read, audit_read_many
+from lotse.core.pagination import DEFAULT_PAGE_SIZE, keyset_page
 from lotse.organisations.models import Membership, Organisation, ProgrammeOffering, Role, Team
 
 
@@ -112,9 +113,27 @@ def aggregate_figures(*, actor) -> list[dict]:
     ]
 
 
-def team_members(*, actor, team: Team):
-    return (
+def team_members(*, actor, team: Team) -> list[Membership]:
+    """The team's active members the actor may see; the names shown are audited."""
+    members = list(
         policy.scope(actor, Membership.objects.select_related("user"))
         .filter(team=team, is_active=True)
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+    audit_read_many(actor=actor, objects=[m.user for m in members], object_type="accounts.user",
+                    action="team.members_viewed", organisation=team.organisation)
+    return members
+
+
+STAFF_ORDERING = ("last_name", "first_name", "username", "pk")
+
+
+def staff_page(*, actor, query: str = "", cursor: str | None = None, page_size: int = DEFAULT_PAGE_SIZE,
+               via: str | None = None):
+    """One page of the staff list; the accounts shown are audited."""
+    page = keyset_page(staff_list(actor=actor, query=query), ordering=STAFF_ORDERING, cursor=cursor,
+                       page_size=page_size)
+    details = {key: value for key, value in (("query", query), ("via", via)) if value}
+    audit_read_many(actor=actor, objects=page.items, object_type="accounts.user", action="staff.list_viewed",
+                    details=details or None)
+    return page

@@ -9,16 +9,11 @@ from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.accounts import services as account_services
 from lotse.accounts.reauth import reauth_required
-from lotse.audit.services import audit_read_many
 from lotse.core.forms import add_service_errors
-from lotse.core.pagination import keyset_page
 from lotse.organisations import selectors, services
 from lotse.organisations.forms import (
     MembershipForm, OfferingForm, OrganisationForm, StaffMemberForm, StaffSearchForm, TeamForm,
 )
-
-STAFF_ORDERING = ("last_name", "first_name", "username", "pk")
-
 
 def _crumbs(*items):
     return [(_("Start"), reverse("core:home")), *items]
@@ -197,9 +192,7 @@ def team_detail(request, public_id):
     if not policy.may_see_personal_data(request.user):
         policy.deny(request.user, "team.members")
     team = selectors.team_get(actor=request.user, public_id=public_id)
-    members = list(selectors.team_members(actor=request.user, team=team))
-    audit_read_many(actor=request.user, objects=[m.user for m in members], object_type="accounts.user",
-                    action="team.members_viewed", organisation=team.organisation)
+    members = selectors.team_members(actor=request.user, team=team)
     return render(request, "organisations/team_detail.html", {
         "team": team, "members": members,
         "may_change": policy.can(request.user, Action.CHANGE, team),
@@ -214,10 +207,7 @@ def staff_list(request):
         policy.deny(request.user, "staff.list")
     search = StaffSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    page = keyset_page(selectors.staff_list(actor=request.user, query=query), ordering=STAFF_ORDERING,
-                       cursor=request.GET.get("nach"))
-    audit_read_many(actor=request.user, objects=page.items, object_type="accounts.user", action="staff.list_viewed",
-                    details={"query": query} if query else None)
+    page = selectors.staff_page(actor=request.user, query=query, cursor=request.GET.get("nach"))
     context = {
         "page": page, "search": search, "query": query,
         "administered": selectors.administered_organisations(actor=request.user),

@@ -74,7 +74,7 @@ _ARTICLES = frozenset(
 _PARTICLES = frozenset({"bin", "ben", "ibn", "bint", "binti", "ould", "wuld", "walad", "ibnu"})
 _ABD_PREFIX = re.compile(r"^abd(?:[uoeai](?=[lrsztdn]))?(?:l|[rsztdn](?=[^aeiou]))?")
 _ABD_TOKENS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdil", "abdur",
-                         "abdel", "abdar", "abdus", "abduz", "abdun", "abdet", "abdes",
+                         "abdar", "abdus", "abduz", "abdun", "abdet", "abdes",
                          "abder", "abdor"})
 _ALLAH = re.compile(r"[aeiou]?l?lah?$")
 
@@ -133,7 +133,7 @@ _ARABIC_MAP = {
     "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "u",
     "ي": "i", "ی": "i", "ې": "e", "ۍ": "i", "ێ": "e", "ە": "e", "ۆ": "o", "ڵ": "l",
     "ڕ": "r", "ڤ": "v", "ټ": "t", "ډ": "d", "ړ": "r", "ږ": "J", "ښ": "S", "ځ": "z",
-    "څ": "z", "ګ": "g", "ڼ": "n", "ە": "e", "ھ": "h", "ۀ": "a", "ﻻ": "la",
+    "څ": "z", "ګ": "g", "ڼ": "n", "ھ": "h", "ۀ": "a", "ﻻ": "la",
 }
 _ARABIC_INITIAL_VOWEL = frozenset("اآأإٱعئء")
 
@@ -406,7 +406,7 @@ def _build_classes() -> dict:
     table = {}
     for cls, words in _NAME_CLASSES.items():
         for w in words.split():
-            for asc, abjad in _tokens(w):
+            for asc, _abjad in _tokens(w):
                 table.setdefault(asc, cls)
     return table
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read, audit_read_many
+from lotse.core.pagination import keyset_page
 from lotse.people.matching import (
     match_reasons, name_similarity, normalize_name, query_compound_keys, query_token_keys,
 )
@@ -62,6 +63,16 @@ def person_get(*, actor, public_id, action: Action = Action.VIEW) -> Person:
 
 def person_list(*, actor):
     return _persons(actor)
+
+
+LIST_ORDERING = ("family_name", "given_names", "pk")
+
+
+def person_page(*, actor, cursor: str | None):
+    """One page of the persons the actor may see, alphabetically; the ids shown are audited."""
+    page = keyset_page(_persons(actor), ordering=LIST_ORDERING, cursor=cursor)
+    audit_read_many(actor=actor, objects=page.items, object_type="people.person", action="person.listed")
+    return page
 
 
 def current_residence_status(statuses, on: date | None = None):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.core.forms import add_service_errors
-from lotse.core.pagination import keyset_page
 from lotse.organisations.models import Team
 from lotse.people import selectors, services
 from lotse.people.family import genogram_for
@@ -17,9 +17,6 @@ from lotse.people.forms import (
     HouseholdForm, ResidenceStatusTypeForm, HouseholdMemberForm, LanguageForm, NewPersonForm, PersonForm, PersonNameForm, RelationshipForm,
     ResidenceStatusForm, SearchForm,
 )
-
-LIST_ORDERING = ("family_name", "given_names", "pk")
-
 
 def _crumbs(*items):
     return [(_("Start"), reverse("core:home")), (_("Persons"), reverse("people:person_list")), *items]
@@ -48,12 +45,7 @@ def person_list(request):
     if query:
         context["result"] = selectors.person_search(actor=request.user, query=query, cursor=request.GET.get("nach"))
     else:
-        page = keyset_page(selectors.person_list(actor=request.user), ordering=LIST_ORDERING,
-                           cursor=request.GET.get("nach"))
-        from lotse.audit.services import audit_read_many
-
-        audit_read_many(actor=request.user, objects=page.items, object_type="people.person", action="person.listed")
-        context["page"] = page
+        context["page"] = selectors.person_page(actor=request.user, cursor=request.GET.get("nach"))
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
 
@@ -292,8 +284,6 @@ def status_type_edit(request, code=None):
     if code is not None:
         status_type = selectors.residence_status_types(actor=request.user).filter(code=code).first()
         if status_type is None:
-            from django.http import Http404
-
             raise Http404
     initial = {name: getattr(status_type, name) for name in ResidenceStatusTypeForm.base_fields} if status_type else {}
     form = ResidenceStatusTypeForm(request.POST or None, initial=initial)

@@ -1,10 +1,7 @@
 import pytest
 
-from lotse.accounts.services import api_token_create
-from lotse.organisations.models import Membership
 from tests.access.specs import SPECS
 from tests.access.walker import EVERYONE, Spec, build_fixture, url_keys, walk
-from tests.factories import make_user
 
 
 @pytest.fixture

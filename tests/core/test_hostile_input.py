@@ -6,11 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lotse.accounts.services import api_token_create
-from lotse.organisations.models import Membership
 from tests.access.specs import SPECS
-from tests.access.walker import SYSADMIN, Fixture, build_fixture
-from tests.factories import login, make_user
+from tests.access.walker import SYSADMIN, build_fixture
+from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ def kern_kind(field) -> str:
 
 @register.filter
 def kern_widget(field):
-    widget = field.field.widget
     kind = kern_kind(field)
     classes = {
         "check": "kern-form-check__checkbox",
