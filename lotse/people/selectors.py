@@ -280,8 +280,10 @@ def duplicate_candidates(*, actor, family_name: str, given_names: str = "", name
         candidates = candidates.exclude(pk=exclude.pk).exclude(
             pk__in=dismissed.values("person_low")).exclude(pk__in=dismissed.values("person_high"))
     wanted_nationalities = set(nationality_codes)
+    candidates = list(candidates[:MAX_CANDIDATES])
+    family = _family_links(exclude, candidates) if exclude is not None else set()
     result = []
-    for person in candidates[:MAX_CANDIDATES]:
+    for person in candidates:
         best, best_pair = 0.0, ("", "")
         for form in forms:
             for other in _name_forms(person):
@@ -306,6 +308,9 @@ def duplicate_candidates(*, actor, family_name: str, given_names: str = "", name
         if shared:
             reasons.append(_("same nationality"))
             score += 0.1
+        if person.pk in family:
+            reasons.append(_("recorded in the same family or household"))
+            score += 0.2
         result.append(DuplicateCandidate(person, round(score, 3), reasons))
     result.sort(key=lambda c: (-c.score, c.person.pk))
     shown = result[:limit]
@@ -313,6 +318,25 @@ def duplicate_candidates(*, actor, family_name: str, given_names: str = "", name
         audit_read_many(actor=actor, objects=[c.person for c in shown], object_type="people.person",
                         action="person.duplicate_check")
     return shown
+
+
+def _family_links(person: Person, candidates: list[Person]) -> set[int]:
+    """Candidates that share a relative or the current household with ``person`` (two queries)."""
+    ids = [candidate.pk for candidate in candidates]
+    if not ids:
+        return set()
+    involved = [person.pk, *ids]
+    relatives: dict[int, set[int]] = {}
+    for a, b in Relationship.objects.filter(Q(person_id__in=involved) | Q(relative_id__in=involved)).values_list(
+            "person_id", "relative_id"):
+        relatives.setdefault(a, set()).add(b)
+        relatives.setdefault(b, set()).add(a)
+    households = dict(HouseholdMember.objects.filter(person_id__in=involved, until__isnull=True).values_list(
+        "person_id", "household_id"))
+    own_relatives, own_household = relatives.get(person.pk, set()), households.get(person.pk)
+    return {pk for pk in ids
+            if relatives.get(pk, set()) & own_relatives
+            or (own_household is not None and households.get(pk) == own_household)}
 
 
 def merge_preview(*, survivor: Person, duplicate: Person) -> dict:

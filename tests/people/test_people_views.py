@@ -225,3 +225,17 @@ def test_system_admin_maintains_the_residence_status_catalogue(client, sysadmin,
     assert ResidenceStatusType.objects.get(code="chancen_neu").label == "Neuer Status § 104d"
     login(client, org_a.user("counsellor"))
     assert client.get(reverse("people:status_type_list")).status_code == 403
+
+
+def test_duplicate_reasons_include_family_links(cclient, counsellor, make_person):
+    from lotse.people.selectors import duplicate_candidates
+
+    mother = make_person("Haddad", "Amal")
+    child = make_person("Haddad", "Sami")
+    twin = make_person("Hadad", "Sami")
+    relationship_add(actor=counsellor, person=mother, relative=child, kind="parent")
+    relationship_add(actor=counsellor, person=mother, relative=twin, kind="parent")
+    found = duplicate_candidates(actor=counsellor, family_name=child.family_name, given_names=child.given_names,
+                                 exclude=child)
+    assert [c.person for c in found] == [twin]
+    assert "in derselben Familie oder demselben Haushalt erfasst" in found[0].reasons
