@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "lotse.organisations",
     "lotse.codelists",
     "lotse.people",
+    "lotse.network",
+    "lotse.consent",
+    "lotse.intake",
+    "lotse.documents",
+    "lotse.privacy",
 ]
 
 MIDDLEWARE = [
@@ -267,3 +272,8 @@ if LOTSE_ENV == "test":
 
 FORM_RENDERER = "lotse.core.forms.KernFormRenderer"
 CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"
+
+# Below this age a consent or release must be given by a guardian (configurable per installation).
+LOTSE_CONSENT_AGE = env_int("LOTSE_CONSENT_AGE", 16)
+# Version labels of the consent and release texts shown to clients (texts live in lotse/documents/texts/).
+LOTSE_CONSENT_TEXT_VERSION = os.environ.get("LOTSE_CONSENT_TEXT_VERSION", "2026-11")

@@ -7,6 +7,10 @@ urlpatterns = [
     path("konto/", include("lotse.accounts.urls")),
     path("", include("lotse.organisations.urls")),
     path("", include("lotse.people.urls")),
+    path("", include("lotse.consent.urls")),
+    path("", include("lotse.intake.urls")),
+    path("", include("lotse.documents.urls")),
+    path("", include("lotse.privacy.urls")),
     path("protokoll/", include("lotse.audit.urls")),
     path("api/", api.urls),
 ]

@@ -9,7 +9,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lotse.api.auth import PersonalAccessToken
 from lotse.organisations.api import router as organisations_router
+from lotse.consent.api import router as consent_router
+from lotse.documents.api import router as documents_router
+from lotse.intake.api import router as intake_router
 from lotse.people.api import router as people_router
+from lotse.privacy.api import router as privacy_router
 
 api = NinjaAPI(
     title="Lotse API",
@@ -22,6 +26,10 @@ api = NinjaAPI(
 )
 api.add_router("/", organisations_router)
 api.add_router("/", people_router)
+api.add_router("/", consent_router)
+api.add_router("/", intake_router)
+api.add_router("/", documents_router)
+api.add_router("/", privacy_router)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -90,3 +90,21 @@ SPECS: dict[str, Spec] = {
     "api:staff": Spec(allowed=PERSONAL, api=True),
     "api:staff_member": Spec(allowed=TEAM_COLLEAGUES, api=True, kwargs=target),
 }
+
+
+def _merge_app_specs() -> None:
+    """Each area keeps its URL specs in tests/access/specs_<app>.py; all of them count here."""
+    import importlib
+    import pkgutil
+
+    import tests.access as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("specs_"):
+            extra = importlib.import_module(f"tests.access.{module.name}").SPECS
+            clash = set(extra) & set(SPECS)
+            assert not clash, f"URL specs defined twice: {clash}"
+            SPECS.update(extra)
+
+
+_merge_app_specs()
