@@ -197,8 +197,21 @@ def _household(g: Grants, action: Action) -> Q:
 
 @rule("people.residencestatus")
 @rule("people.personname")
+@rule("consent.consent")
+@rule("consent.release")
+@rule("consent.disclosure")
 def _person_detail(g: Grants, action: Action) -> Q:
     return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
+
+
+@rule("network.partner")
+def _partner(g: Grants, action: Action) -> Q:
+    """The partner directory is shared by all teams of an organisation; its admins and teams maintain it."""
+    if g.is_system_admin:
+        return EVERYTHING
+    if action is Action.VIEW:
+        return Q(organisation_id__in=g.all_orgs)
+    return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN, *TEAM_ROLES))
 
 
 def client_team_ids(user) -> set[int]:

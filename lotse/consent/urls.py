@@ -1,3 +1,15 @@
+from django.urls import path
+
+from lotse.consent import views
+
 app_name = "consent"
 
-urlpatterns = []
+urlpatterns = [
+    path("personen/<uuid:public_id>/einwilligungen/", views.person_consents, name="person_consents"),
+    path("personen/<uuid:public_id>/einwilligungen/neu/", views.consent_create, name="consent_create"),
+    path("personen/<uuid:public_id>/freigaben/neu/", views.release_create, name="release_create"),
+    path("einwilligungen/<uuid:public_id>/widerruf/", views.consent_withdraw, name="consent_withdraw"),
+    path("freigaben/<uuid:public_id>/widerruf/", views.release_revoke, name="release_revoke"),
+    path("partner/", views.partner_list, name="partner_list"),
+    path("partner/neu/", views.partner_create, name="partner_create"),
+]

@@ -11,6 +11,8 @@ def _navigation(request) -> list[dict]:
     items = [{"label": _("Start"), "url": reverse("core:home"), "name": "home"}]
     if policy.client_team_ids(user):
         items.append({"label": _("Persons"), "url": reverse("people:person_list"), "name": "people"})
+    if policy.client_team_ids(user) or policy.administered_organisation_ids(user):
+        items.append({"label": _("Partners"), "url": reverse("consent:partner_list"), "name": "partners"})
     if policy.grants(user).all_orgs or policy.may_administer_organisations(user):
         items.append({"label": _("Organisations"), "url": reverse("organisations:organisation_list"),
                       "name": "organisations"})

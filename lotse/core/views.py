@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lotse.access import policy
 from lotse.accounts.services import user_set_language
+from lotse.consent.selectors import releases_expiring
 from lotse.organisations.selectors import aggregate_figures
 
 
@@ -31,6 +32,8 @@ def home(request):
     }
     if policy.may_see_aggregates(user):
         context["figures"] = aggregate_figures(actor=user)
+    if policy.client_team_ids(user):
+        context["expiring_releases"] = list(releases_expiring(actor=user)[:20])
     return render(request, "core/home.html", context)
 
 

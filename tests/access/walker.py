@@ -87,8 +87,20 @@ def build_fixture(org_a: OrgWorld, org_b: OrgWorld, sysadmin) -> Fixture:
     other = person_create(actor=counsellor, team=org_a.team, data=PersonData(family_name="Hadad", given_names="Amal"))
     household = household_create_with_member(actor=counsellor, person=person, name="Familie Haddad", address="",
                                              since=person.created_at.date())
+    from datetime import timedelta
+
+    from lotse.consent.services import consent_record, partner_create, release_record
+
+    today = person.created_at.date()
+    partner = partner_create(actor=counsellor, organisation=org_a.organisation, name="Jobcenter Lindenau",
+                             partner_type="job_centre")
+    consent = consent_record(actor=counsellor, person=person, purpose="sharing", given_on=today, form="paper")
+    release = release_record(actor=counsellor, person=person, recipient=partner, categories=["master_data"],
+                             purpose="Vermittlung", given_on=today, valid_until=today + timedelta(days=365),
+                             form="paper")
     return Fixture(a=org_a, b=org_b, sysadmin=sysadmin, target=target, target_membership=membership, token=token,
-                   extra={"person": person, "other": other, "household": household})
+                   extra={"person": person, "other": other, "household": household, "partner": partner,
+                          "consent": consent, "release": release})
 
 
 def _request(client: Client, spec: Spec, url: str, headers: dict):
