@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "lotse.people",
     "lotse.network",
     "lotse.consent",
+    "lotse.cases",
     "lotse.intake",
     "lotse.documents",
     "lotse.privacy",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("lotse.organisations.urls")),
     path("", include("lotse.people.urls")),
     path("", include("lotse.consent.urls")),
+    path("", include("lotse.cases.urls")),
     path("", include("lotse.intake.urls")),
     path("", include("lotse.documents.urls")),
     path("", include("lotse.privacy.urls")),

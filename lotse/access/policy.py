@@ -204,6 +204,12 @@ def _person_detail(g: Grants, action: Action) -> Q:
     return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
 
 
+@rule("cases.case")
+def _case(g: Grants, action: Action) -> Q:
+    """Cases are seen by the team that runs them (counsellors, team lead, accommodation management)."""
+    return Q(team_id__in=_client_teams(g))
+
+
 @rule("network.partner")
 def _partner(g: Grants, action: Action) -> Q:
     """The partner directory is shared by all teams of an organisation; its admins and teams maintain it."""
@@ -304,6 +310,10 @@ def may_see_aggregates(user) -> bool:
 def may_read_audit_log(user) -> bool:
     g = grants(user)
     return g.is_system_admin or bool(g.orgs_with(Role.ORG_ADMIN))
+
+
+def leads_team(user, team) -> bool:
+    return team.pk in grants(user).teams_with(Role.TEAM_LEAD)
 
 
 def record_log_allowed(user, obj) -> bool:

@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass
 
 GENESIS_HASH = "0" * 64
+# Action of the chained event that confirms a retention checkpoint (details: event_id, hash, removed_count).
+CHECKPOINT_ACTION = "audit.checkpoint"
 
 CHAIN_FIELDS = (
     "id", "occurred_at", "actor_id", "actor_label", "action", "category", "object_type", "object_id",
@@ -31,7 +33,8 @@ class ChainProblem:
 def verify_chain(events, *, head_id: int, head_hash: str, anchor_id: int = 0, anchor_hash: str = GENESIS_HASH):
     """Walk ``events`` (dicts ordered by id) and return the first problem, or None.
 
-    ``anchor_*`` is where the chain starts: the genesis, or a retention checkpoint.
+    ``anchor_*`` is where the chain starts: the genesis, or a retention checkpoint (the id of the last
+    removed event and its hash); the first event must then be ``anchor_id + 1`` and link to ``anchor_hash``.
     """
     expected_id, expected_prev = anchor_id + 1, anchor_hash
     for values in events:

@@ -65,3 +65,21 @@ class AuditEventRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_record_idx")]
+
+
+class AuditCheckpoint(models.Model):
+    """Anchor of the chain after retention removed the events up to ``event_id``.
+
+    ``hash`` is the hash of event ``event_id``: the first remaining event must link to it. Each
+    checkpoint is confirmed by an ``audit.checkpoint`` event in the remaining chain that names
+    ``event_id`` and ``hash``, so a forged checkpoint row alone does not verify. Append-only on
+    PostgreSQL, like the events.
+    """
+
+    event_id = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-event_id"]

@@ -2,8 +2,8 @@ from django.apps import apps
 from django.db.models import Q
 
 from lotse.access import policy
-from lotse.audit.chain import GENESIS_HASH, CHAIN_FIELDS, verify_chain
-from lotse.audit.models import AuditChainHead, AuditEvent, AuditEventRecord
+from lotse.audit.chain import CHAIN_FIELDS, CHECKPOINT_ACTION, GENESIS_HASH, ChainProblem, verify_chain
+from lotse.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditEventRecord
 
 
 def audit_events_for_object(*, actor, obj):
@@ -28,11 +28,33 @@ def audit_events_list(*, actor, category: str | None = None):
 
 
 def audit_chain_problem(*, chunk_size: int = 5000):
-    """First break in the chain, or None. Reads the whole table in id order, in chunks."""
+    """First break in the chain, or None. Reads the table in id order, in chunks.
+
+    After retention removed old events, the chain starts at the newest checkpoint: the first remaining
+    event must link to the checkpoint's hash, and an ``audit.checkpoint`` event in the remaining chain must
+    confirm the checkpoint (so that a forged checkpoint row cannot hide deleted events).
+    """
     head = AuditChainHead.objects.filter(pk=1).first()
     head_id, head_hash = (head.last_event_id, head.last_hash) if head else (0, GENESIS_HASH)
-    events = AuditEvent.objects.order_by("id").values(*CHAIN_FIELDS, "hash").iterator(chunk_size=chunk_size)
-    return verify_chain(events, head_id=head_id, head_hash=head_hash)
+    checkpoint = AuditCheckpoint.objects.order_by("-event_id").first()
+    anchor_id, anchor_hash = (checkpoint.event_id, checkpoint.hash) if checkpoint else (0, GENESIS_HASH)
+    events = AuditEvent.objects.filter(id__gt=anchor_id).order_by("id").values(
+        *CHAIN_FIELDS, "hash").iterator(chunk_size=chunk_size)
+    problem = verify_chain(events, head_id=head_id, head_hash=head_hash, anchor_id=anchor_id,
+                           anchor_hash=anchor_hash)
+    if problem is None and checkpoint is not None:
+        return checkpoint_problem(checkpoint)
+    return problem
+
+
+def checkpoint_problem(checkpoint):
+    """None if an event of the (verified) remaining chain confirms the checkpoint."""
+    confirmations = AuditEvent.objects.filter(id__gt=checkpoint.event_id, action=CHECKPOINT_ACTION).values_list(
+        "details", flat=True)
+    for details in confirmations:
+        if details.get("event_id") == checkpoint.event_id and details.get("hash") == checkpoint.hash:
+            return None
+    return ChainProblem(checkpoint.event_id, "checkpoint is not confirmed by the chain")
 
 
 # Record types whose access log can be opened; later apps add persons, cases, ...

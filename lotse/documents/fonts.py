@@ -1,7 +1,9 @@
 """Fonts for the PDF documents: Noto from the npm packages in node_modules, never from the internet.
 
-The @fontsource packages split each font into script subsets with a ``unicode-range``; we declare only
-the subsets the supported languages need, so WeasyPrint loads a handful of small files per rendering.
+The @fontsource packages split each font into script subsets; we declare only the subsets the supported
+languages need. Each subset gets a family name of its own ("Noto Sans cyrillic") instead of one family
+with ``unicode-range``: WeasyPrint identifies an embedded font by family, weight and style, so subsets
+sharing a family would be merged in the PDF and draw Cyrillic text with the glyph ids of the Latin file.
 """
 
 import json
@@ -15,11 +17,17 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 # (CSS family, npm package, subsets); weights 400 and 700 of each.
 FONTS = (
     ("Noto Sans", "@fontsource/noto-sans", ("latin", "latin-ext", "cyrillic", "cyrillic-ext")),
-    ("Noto Naskh Arabic", "@fontsource/noto-naskh-arabic", ("arabic",)),
+    ("Noto Sans Arabic", "@fontsource/noto-sans-arabic", ("arabic",)),
     ("Noto Sans Ethiopic", "@fontsource/noto-sans-ethiopic", ("ethiopic",)),
 )
 WEIGHTS = (400, 700)
-FONT_STACK = ", ".join(f'"{family}"' for family, _, _ in FONTS)
+
+
+def _family(family: str, subset: str) -> str:
+    return f"{family} {subset}"
+
+
+FONT_STACK = ", ".join(f'"{_family(family, subset)}"' for family, _, subsets in FONTS for subset in subsets)
 
 
 def _package_dir(package: str) -> Path:
@@ -41,8 +49,9 @@ def font_face_css() -> str:
             for weight in WEIGHTS:
                 path = _font_file(package, subset, weight)
                 rules.append(
-                    f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; '
-                    f'src: url("{path.as_uri()}") format("woff2"); unicode-range: {ranges[subset]}; }}'
+                    f'@font-face {{ font-family: "{_family(family, subset)}"; font-style: normal; '
+                    f'font-weight: {weight}; src: url("{path.as_uri()}") format("woff2"); '
+                    f'unicode-range: {ranges[subset]}; }}'
                 )
     return "\n".join(rules)
 

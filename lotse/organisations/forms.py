@@ -27,6 +27,12 @@ class OfferingForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
+    full_time_posts = forms.DecimalField(label=_("Full-time posts"), min_value=0, max_value=999, decimal_places=2,
+                                         initial=1, required=False)
+    cases_per_post = forms.IntegerField(label=_("Cases per full-time post"), min_value=0, max_value=1000, initial=0,
+                                        required=False,
+                                        help_text=_("0 means no limit. When the team is full, new cases go to the "
+                                                    "waiting list."))
     offerings = forms.ModelMultipleChoiceField(
         label=_("Programmes"), queryset=ProgrammeOffering.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, to_field_name="public_id",

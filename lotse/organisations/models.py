@@ -81,6 +81,10 @@ class Team(models.Model):
     offerings = models.ManyToManyField(
         ProgrammeOffering, verbose_name=_("programmes"), blank=True, related_name="teams"
     )
+    full_time_posts = models.DecimalField(_("full-time posts"), max_digits=5, decimal_places=2, default=1)
+    cases_per_post = models.PositiveSmallIntegerField(
+        _("cases per full-time post"), default=0,
+        help_text=_("0 means no limit. When the team is full, new cases go to the waiting list."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -98,10 +98,11 @@ def _check_offering_name(organisation: Organisation, name: str, offering: Progra
 
 
 @transaction.atomic
-def team_create(*, actor: User, organisation: Organisation, name: str, offerings=()) -> Team:
+def team_create(*, actor: User, organisation: Organisation, name: str, offerings=(), full_time_posts=1,
+                cases_per_post: int = 0) -> Team:
     _check_offerings(organisation, offerings)
     _check_team_name(organisation, name)
-    team = Team(organisation=organisation, name=name)
+    team = Team(organisation=organisation, name=name, full_time_posts=full_time_posts, cases_per_post=cases_per_post)
     team.full_clean()
     team.save()
     team.offerings.set(offerings)
@@ -110,12 +111,18 @@ def team_create(*, actor: User, organisation: Organisation, name: str, offerings
 
 
 @transaction.atomic
-def team_update(*, actor: User, team: Team, name: str, is_active: bool, offerings=()) -> Team:
+def team_update(*, actor: User, team: Team, name: str, is_active: bool, offerings=(), full_time_posts=None,
+                cases_per_post: int | None = None) -> Team:
     _check_offerings(team.organisation, offerings)
     _check_team_name(team.organisation, name, team)
     if not is_active and team.is_active and team.memberships.filter(is_active=True).exists():
         raise ValidationError({"is_active": _("The team still has active members. Move them to another team first.")})
-    changed = _changed_fields(team, {"name": name, "is_active": is_active})
+    values = {"name": name, "is_active": is_active}
+    if full_time_posts is not None:
+        values["full_time_posts"] = full_time_posts
+    if cases_per_post is not None:
+        values["cases_per_post"] = cases_per_post
+    changed = _changed_fields(team, values)
     if changed:
         team.full_clean()
         team.save()

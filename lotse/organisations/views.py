@@ -154,7 +154,9 @@ def team_create(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(actor=request.user, organisation=organisation, name=form.cleaned_data["name"],
-                                        offerings=list(form.cleaned_data["offerings"]))
+                                        offerings=list(form.cleaned_data["offerings"]),
+                                        full_time_posts=form.cleaned_data["full_time_posts"] or 1,
+                                        cases_per_post=form.cleaned_data["cases_per_post"] or 0)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -169,14 +171,17 @@ def team_create(request, public_id):
 def team_edit(request, public_id):
     team = selectors.team_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     form = TeamForm(request.POST or None, organisation=team.organisation, initial={
-        "name": team.name, "is_active": team.is_active,
+        "name": team.name, "is_active": team.is_active, "full_time_posts": team.full_time_posts,
+        "cases_per_post": team.cases_per_post,
         "offerings": [offering.public_id for offering in team.offerings.all()],
     })
     if request.method == "POST" and form.is_valid():
         try:
             services.team_update(actor=request.user, team=team, name=form.cleaned_data["name"],
                                  is_active=form.cleaned_data["is_active"],
-                                 offerings=list(form.cleaned_data["offerings"]))
+                                 offerings=list(form.cleaned_data["offerings"]),
+                                 full_time_posts=form.cleaned_data["full_time_posts"],
+                                 cases_per_post=form.cleaned_data["cases_per_post"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

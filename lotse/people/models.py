@@ -68,6 +68,8 @@ class Person(models.Model):
     religion = models.CharField(_("religion (special category, Art. 9 GDPR)"), max_length=100, blank=True)
 
     is_deceased = models.BooleanField(_("deceased"), default=False)
+    restricted_at = models.DateTimeField(_("processing restricted since"), null=True, blank=True)
+    restriction_reason = models.CharField(_("reason for the restriction"), max_length=500, blank=True)
     search_name = models.CharField(max_length=1000, blank=True, editable=False,
                                    help_text="All name forms, normalised; trigram-indexed on PostgreSQL.")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -11,6 +11,7 @@ from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.core.forms import add_service_errors
 from lotse.organisations.models import Team
+from lotse.cases.selectors import cases_of
 from lotse.people import selectors, services
 from lotse.people.family import genogram_for
 from lotse.people.forms import (
@@ -94,6 +95,7 @@ def person_detail(request, public_id):
         "household": selectors.current_household(person=person),
         "household_history": selectors.household_history(person=person),
         "may_see_log": policy.record_log_allowed(request.user, person),
+        "cases": cases_of(actor=request.user, person=person),
         "active_nav": "people",
         "breadcrumbs": _crumbs((str(person), None)),
     })
