@@ -105,6 +105,7 @@ def seed_demo() -> dict:
             )
             created["memberships"] += new
     created["persons"] = _seed_persons(teams)
+    created["partners"] = _seed_network(organisations)
     if any(created.values()):
         audit_record(actor=None, actor_label="seed_demo", action="demo.seeded", category=Category.WRITE,
                      details=created)
@@ -167,4 +168,48 @@ def _seed_persons(teams: dict) -> int:
                                  kind="parent")
         father, mother = persons[("Ahmadi", "Rahmatullah")], persons[("Ahmadi", "Zainab")]
         relationship_add(actor=counsellors[father.team_id], person=father, relative=mother, kind="partner")
+    return created
+
+
+DEMO_PARTNERS = [
+    ("welfare", "Jobcenter Landkreis Lindenau", "job_centre", "Frau Berg, 07541 204-0"),
+    ("welfare", "Ausländerbehörde Landratsamt Lindenau", "foreigners_authority", "Sachgebiet 2.3"),
+    ("welfare", "Sprachschule Lindenau (Integrationskurse)", "course_provider", "kurse@sprachschule.invalid"),
+    ("municipality", "Jobcenter Landkreis Lindenau", "job_centre", "Team Haanfeld"),
+    ("municipality", "Schuldnerberatung Diakonie Haanfeld", "debt_counselling", ""),
+]
+
+
+def _seed_network(organisations: dict) -> int:
+    """Partners of the demo organisations, consents and a release for the Haddad family, one MBE case."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lotse.cases.models import Case
+    from lotse.cases.services import case_request
+    from lotse.consent.models import Consent, Release
+    from lotse.consent.services import consent_record, release_record
+    from lotse.network.models import Partner
+    from lotse.people.models import Person
+
+    created = 0
+    for org_key, name, partner_type, contact in DEMO_PARTNERS:
+        _, new = Partner.objects.get_or_create(organisation=organisations[org_key], name=name,
+                                               defaults={"partner_type": partner_type, "contact": contact})
+        created += new
+    amal = Person.objects.filter(family_name="Haddad", given_names="Amal").first()
+    if amal is None or Consent.objects.filter(person=amal).exists():
+        return created
+    actor = Membership.objects.filter(team=amal.team, role=Role.COUNSELLOR).first().user
+    today = timezone.localdate()
+    for purpose in ("documentation", "statistics", "sharing", "contact_messenger"):
+        consent_record(actor=actor, person=amal, purpose=purpose, given_on=today - timedelta(days=40), form="paper")
+    jobcentre = Partner.objects.get(organisation=amal.organisation, name="Jobcenter Landkreis Lindenau")
+    if not Release.objects.filter(person=amal).exists():
+        release_record(actor=actor, person=amal, recipient=jobcentre, categories=["master_data", "education", "work"],
+                       purpose="Vermittlung in einen Berufssprachkurs", given_on=today - timedelta(days=40),
+                       valid_until=today + timedelta(days=20), form="paper")
+    if not Case.objects.filter(person=amal).exists():
+        case_request(actor=actor, person=amal, offering=amal.team.offerings.first())
     return created

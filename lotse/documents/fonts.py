@@ -17,7 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 # (CSS family, npm package, subsets); weights 400 and 700 of each.
 FONTS = (
     ("Noto Sans", "@fontsource/noto-sans", ("latin", "latin-ext", "cyrillic", "cyrillic-ext")),
-    ("Noto Sans Arabic", "@fontsource/noto-sans-arabic", ("arabic",)),
+    ("Vazirmatn", "@fontsource/vazirmatn", ("arabic",)),
     ("Noto Sans Ethiopic", "@fontsource/noto-sans-ethiopic", ("ethiopic",)),
 )
 WEIGHTS = (400, 700)

@@ -155,7 +155,8 @@ def team_create(request, public_id):
         try:
             team = services.team_create(actor=request.user, organisation=organisation, name=form.cleaned_data["name"],
                                         offerings=list(form.cleaned_data["offerings"]),
-                                        full_time_posts=form.cleaned_data["full_time_posts"] or 1,
+                                        full_time_posts=1 if form.cleaned_data["full_time_posts"] is None
+                                        else form.cleaned_data["full_time_posts"],
                                         cases_per_post=form.cleaned_data["cases_per_post"] or 0)
         except ValidationError as error:
             add_service_errors(form, error)

@@ -1,0 +1,211 @@
+"""Art. 15 GDPR: collect everything Lotse holds about one person, as stable JSON and as a readable PDF.
+
+Apps that are still being built (consent, intake) are read defensively through their model classes:
+an app or model that does not exist yet is left out; every concrete field of the rows found is exported.
+The access log names who (staff account), when and what; never the ids of other clients.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.audit.models import AuditEvent, AuditEventRecord
+from lotse.people.models import HouseholdMember, Person, Relationship
+
+EXPORT_FORMAT = "lotse-art15-export"
+EXPORT_VERSION = 1
+INTERNAL_PERSON_FIELDS = {"id", "search_name", "merged_into", "version"}
+SKIPPED_RELATED_FIELDS = {"id", "person"}
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds") if timezone.is_aware(value) else \
+            value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    return value
+
+
+def _code(code):
+    return {"code": code.code, "label": code.label} if code is not None else None
+
+
+def _field_value(obj, field):
+    """One field of a row: codes with label, choices with label, users by account name, rest as is."""
+    if isinstance(field, models.ForeignKey):
+        related = getattr(obj, field.name)
+        if related is None:
+            return None
+        label = related._meta.label_lower
+        if label == "codelists.code":
+            return _code(related)
+        if label == "accounts.user":
+            return related.get_username()
+        if label == "people.person":
+            return related.display_name
+        return str(related)
+    value = getattr(obj, field.attname)
+    if field.choices and value not in (None, ""):
+        return {"code": value, "label": str(getattr(obj, f"get_{field.name}_display")())}
+    return _plain(value)
+
+
+def _row(obj, skip=SKIPPED_RELATED_FIELDS) -> dict:
+    return {field.name: _field_value(obj, field) for field in obj._meta.concrete_fields if field.name not in skip}
+
+
+def _master_data(person: Person) -> dict:
+    data = {field.name: _field_value(person, field) for field in Person._meta.concrete_fields
+            if field.name not in INTERNAL_PERSON_FIELDS}
+    data["nationalities"] = [_code(code) for code in person.nationalities.order_by("code")]
+    return data
+
+
+def _optional_model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _rows_of(label: str, person_ids: list[int]) -> list[dict] | None:
+    """Rows of a model of another app that point to the person; None when the model does not exist."""
+    model = _optional_model(label)
+    if model is None:
+        return None
+    links = [field.name for field in model._meta.concrete_fields
+             if isinstance(field, models.ForeignKey) and field.related_model is Person]
+    if not links:
+        return None
+    condition = Q()
+    for name in links:
+        condition |= Q(**{f"{name}_id__in": person_ids})
+    return [_row(obj, skip={"id", *links}) for obj in model._default_manager.filter(condition).order_by("pk")]
+
+
+def access_log(public_ids: list[str]) -> list[dict]:
+    """Who saw or changed the record: own events and list/search events that showed it."""
+    listed = AuditEventRecord.objects.filter(object_type="people.person", object_id__in=public_ids).values(
+        "event_id")
+    events = AuditEvent.objects.filter(
+        Q(object_type="people.person", object_id__in=public_ids) | Q(pk__in=listed)
+    ).order_by("id").values_list("occurred_at", "actor_label", "action", "organisation__name")
+    return [{"at": _plain(at), "by": label or _("system"), "action": action, "organisation": organisation or ""}
+            for at, label, action, organisation in events]
+
+
+def collect(person: Person) -> dict:
+    """Everything about ``person`` (and records merged into it) as a dict with stable keys."""
+    merged = list(Person.objects.filter(merged_into=person).order_by("pk"))
+    person_ids = [person.pk, *[m.pk for m in merged]]
+    public_ids = [str(person.public_id), *[str(m.public_id) for m in merged]]
+    memberships = HouseholdMember.objects.filter(person=person).select_related("household").order_by("since", "pk")
+    relations = Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(
+        "person", "relative").order_by("pk")
+    first_contacts = _rows_of("intake.FirstContact", person_ids)
+    data = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "generated_at": _plain(timezone.now()),
+        "controller": {"organisation": person.organisation.name, "team": person.team.name},
+        "person": _master_data(person),
+        "merged_records": [{"file_number": m.file_number, "merged_on": _plain(m.updated_at)} for m in merged],
+        "other_names": [_row(name) for name in person.other_names.order_by("pk")],
+        "languages": [_row(entry) for entry in person.languages.select_related("language").order_by("pk")],
+        "residence_statuses": [
+            {"status": {"code": s.status_type.code, "label": s.status_type.label}, "legal_basis": s.paragraph,
+             "valid_from": _plain(s.valid_from), "valid_until": _plain(s.valid_until), "document": s.document,
+             "recorded_at": _plain(s.created_at)}
+            for s in person.residence_statuses.select_related("status_type").order_by("valid_from", "pk")],
+        "households": [
+            {"name": m.household.name, "address": m.household.address, "since": _plain(m.since),
+             "until": _plain(m.until)} for m in memberships],
+        "relations": [
+            {"kind": {"code": r.kind, "label": str(r.get_kind_display())},
+             "direction": "outgoing" if r.person_id == person.pk else "incoming",
+             "other_person": (r.relative if r.person_id == person.pk else r.person).display_name}
+            for r in relations],
+        "consents": _rows_of("consent.Consent", person_ids),
+        "releases": _rows_of("consent.Release", person_ids),
+        "disclosures": _rows_of("consent.Disclosure", person_ids),
+        "first_contacts": first_contacts,
+        "corrections": _rows_of("privacy.CorrectionRecord", person_ids),
+        "legal_holds": _rows_of("privacy.LegalHold", person_ids),
+        "restriction": {"restricted_at": _plain(person.restricted_at), "reason": person.restriction_reason}
+        if person.restricted_at else None,
+        "access_log": access_log(public_ids),
+    }
+    return data
+
+
+SECTION_TITLES = (
+    ("other_names", lambda: _("Further spellings of the name")),
+    ("languages", lambda: _("Languages")),
+    ("residence_statuses", lambda: _("Residence status")),
+    ("households", lambda: _("Households")),
+    ("relations", lambda: _("Family relations")),
+    ("consents", lambda: _("Consents")),
+    ("releases", lambda: _("Releases from confidentiality")),
+    ("disclosures", lambda: _("Decisions on passing on data")),
+    ("first_contacts", lambda: _("First contacts")),
+    ("corrections", lambda: _("Corrections")),
+    ("legal_holds", lambda: _("Legal holds")),
+    ("merged_records", lambda: _("Records merged into this one")),
+)
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        if set(value) >= {"code", "label"}:
+            return f"{value['label']} ({value['code']})"
+        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value) or "–"
+    return str(value)
+
+
+def _labels(model_label: str) -> dict[str, str]:
+    model = _optional_model(model_label)
+    if model is None:
+        return {}
+    return {f.name: str(f.verbose_name) for f in model._meta.concrete_fields}
+
+
+def render_html(data: dict) -> str:
+    person_labels = _labels("people.Person")
+    master = [(person_labels.get(name, name), _cell(value)) for name, value in data["person"].items()
+              if name != "nationalities"]
+    master.append((_("Nationalities"), _cell(data["person"]["nationalities"])))
+    sections = []
+    for key, title in SECTION_TITLES:
+        rows = data.get(key)
+        if rows is None:
+            continue
+        columns = sorted({column for row in rows for column in row}, key=lambda c: list(rows[0]).index(c)
+                         if c in rows[0] else 99) if rows else []
+        sections.append({"title": title(), "columns": columns,
+                         "rows": [[_cell(row.get(column)) for column in columns] for row in rows]})
+    return render_to_string("privacy/export_pdf.html", {
+        "data": data, "master": master, "sections": sections,
+        "restriction": data.get("restriction"), "access_log": data["access_log"],
+    })
+
+
+def render_pdf(data: dict) -> bytes:
+    from lotse.privacy.pdf import html_to_pdf
+
+    return html_to_pdf(render_html(data))
