@@ -15,7 +15,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# WeasyPrint renders the client documents with Debian's Pango.
 $(VENV)/.deps: pyproject.toml | $(BIN)/python
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	$(BIN)/pip install --quiet -e .
 	touch $@
 

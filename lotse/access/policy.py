@@ -200,13 +200,15 @@ def _household(g: Grants, action: Action) -> Q:
 @rule("consent.consent")
 @rule("consent.release")
 @rule("consent.disclosure")
+@rule("intake.eligibilitycheck")
 def _person_detail(g: Grants, action: Action) -> Q:
     return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
 
 
 @rule("cases.case")
-def _case(g: Grants, action: Action) -> Q:
-    """Cases are seen by the team that runs them (counsellors, team lead, accommodation management)."""
+@rule("intake.firstcontact")
+def _team_record(g: Grants, action: Action) -> Q:
+    """Cases and first contacts belong to the team that records them (counsellors, team lead, accommodation)."""
     return Q(team_id__in=_client_teams(g))
 
 

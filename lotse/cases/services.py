@@ -12,6 +12,7 @@ from lotse.audit.models import Category
 from lotse.audit.services import audit_record
 from lotse.cases.models import Case
 from lotse.organisations.models import Team
+from lotse.privacy.guards import ensure_not_restricted
 
 
 def team_capacity(team: Team) -> int | None:
@@ -31,6 +32,7 @@ def case_request(*, actor, person, offering, priority: int = Case.Priority.NORMA
     team = Team.objects.select_for_update().get(pk=person.team_id)
     if team.pk not in policy.client_team_ids(actor):
         policy.deny(actor, "case.request")
+    ensure_not_restricted(person)
     if not team.offerings.filter(pk=offering.pk, is_active=True).exists():
         raise ValidationError({"offering": _("The team does not run this programme.")})
     if priority not in Case.Priority.values:

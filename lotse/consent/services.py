@@ -13,6 +13,7 @@ from lotse.audit.services import audit_record
 from lotse.consent.models import Consent, Disclosure, Form, InformationCategory, Purpose, Release
 from lotse.consent.rules import valid_release
 from lotse.network.models import Partner, PartnerType
+from lotse.privacy.guards import ensure_not_restricted
 
 
 class DisclosureRefused(ValidationError):
@@ -27,6 +28,7 @@ def _age_on(person, day: date) -> int | None:
 
 
 def _check_given(person, *, given_on: date, form: str, by_guardian: bool, guardian_name: str) -> None:
+    ensure_not_restricted(person)
     today = timezone.localdate()
     if given_on is None:
         raise ValidationError({"given_on": _("Please enter the date the person gave it.")})

@@ -10,6 +10,7 @@ def _navigation(request) -> list[dict]:
     user = request.user
     items = [{"label": _("Start"), "url": reverse("core:home"), "name": "home"}]
     if policy.client_team_ids(user):
+        items.append({"label": _("First contacts"), "url": reverse("intake:first_contact_list"), "name": "intake"})
         items.append({"label": _("Persons"), "url": reverse("people:person_list"), "name": "people"})
     if policy.client_team_ids(user) or policy.administered_organisation_ids(user):
         items.append({"label": _("Partners"), "url": reverse("consent:partner_list"), "name": "partners"})

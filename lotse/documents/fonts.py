@@ -1,9 +1,16 @@
-"""Fonts for the PDF documents: Noto from the npm packages in node_modules, never from the internet.
+"""Fonts for the PDF documents: from the npm packages in node_modules, never from the internet.
 
-The @fontsource packages split each font into script subsets; we declare only the subsets the supported
-languages need. Each subset gets a family name of its own ("Noto Sans cyrillic") instead of one family
-with ``unicode-range``: WeasyPrint identifies an embedded font by family, weight and style, so subsets
-sharing a family would be merged in the PDF and draw Cyrillic text with the glyph ids of the Latin file.
+- Noto Sans: Latin (German, English, French, Turkish) and Cyrillic (Ukrainian, Russian).
+- Vazirmatn: Arabic script (Arabic, Farsi/Dari, Pashto). Not Noto Sans/Naskh Arabic: those fonts draw
+  letters as a shared dotless skeleton plus separate dot glyphs, and WeasyPrint maps each glyph to one
+  character in the PDF's ToUnicode table, so copied or screen-read text came out with wrong letters
+  (ف read as خ). Vazirmatn has one glyph per letter form, so the text layer is right.
+- Noto Sans Ethiopic: Ge'ez script (Tigrinya).
+
+The @fontsource packages split each font into script subsets; we declare only the subsets we need.
+Each subset gets a family name of its own ("Noto Sans cyrillic"): WeasyPrint identifies an embedded
+font by family, weight and style, so subsets sharing one family were merged in the PDF and drew
+Cyrillic text with the glyphs of the Latin file. WOFF (zlib) rather than WOFF2: it loads ten times faster.
 """
 
 import json
@@ -14,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-# (CSS family, npm package, subsets); weights 400 and 700 of each.
+# (family, npm package, subsets); weights 400 and 700 of each.
 FONTS = (
     ("Noto Sans", "@fontsource/noto-sans", ("latin", "latin-ext", "cyrillic", "cyrillic-ext")),
     ("Vazirmatn", "@fontsource/vazirmatn", ("arabic",)),
@@ -36,12 +43,12 @@ def _package_dir(package: str) -> Path:
 
 def _font_file(package: str, subset: str, weight: int) -> Path:
     name = package.split("/")[-1]
-    return _package_dir(package) / "files" / f"{name}-{subset}-{weight}-normal.woff2"
+    return _package_dir(package) / "files" / f"{name}-{subset}-{weight}-normal.woff"
 
 
 @cache
 def font_face_css() -> str:
-    """@font-face rules with file:// URLs into node_modules; cached, the files do not change at run time."""
+    """@font-face rules with file:// URLs into node_modules."""
     rules = []
     for family, package, subsets in FONTS:
         ranges = json.loads((_package_dir(package) / "unicode.json").read_text())
@@ -50,7 +57,7 @@ def font_face_css() -> str:
                 path = _font_file(package, subset, weight)
                 rules.append(
                     f'@font-face {{ font-family: "{_family(family, subset)}"; font-style: normal; '
-                    f'font-weight: {weight}; src: url("{path.as_uri()}") format("woff2"); '
+                    f'font-weight: {weight}; src: url("{path.as_uri()}") format("woff"); '
                     f'unicode-range: {ranges[subset]}; }}'
                 )
     return "\n".join(rules)
@@ -76,5 +83,5 @@ class LocalFontFetcher(URLFetcher):
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path)).resolve()
             if path in allowed_font_files():
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/woff2"})
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/woff"})
         raise ValueError(f"Fetching {url!r} is not allowed while rendering documents")

@@ -6,6 +6,3 @@ class IntakeConfig(AppConfig):
     name = "lotse.intake"
     label = "intake"
     verbose_name = _("First contacts and eligibility")
-
-    def ready(self):
-        from lotse.intake import rules  # noqa: F401  (registers the access rules)

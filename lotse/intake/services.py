@@ -1,5 +1,6 @@
 """Every write of first contacts and eligibility checks."""
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +53,7 @@ class FirstContactData:
 
     channel: str
     outcome: str
-    date: date | None = None
+    date: dt.date | None = None
     referred_by: str = ""
     concern: str = ""
     topics: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ from lotse.people.models import (
     Relationship, ResidenceStatus, ResidenceStatusType,
 )
 from lotse.people.names import clean_name
+from lotse.privacy.guards import ensure_not_restricted
 
 FILE_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -158,6 +159,7 @@ def person_update(*, actor, person: Person, data: PersonData, version: int) -> P
     locked = policy.scope(actor, Person.objects.select_for_update(), Action.CHANGE).filter(pk=person.pk).first()
     if locked is None:
         policy.deny(actor, "person.update")
+    ensure_not_restricted(locked)
     if locked.version != version:
         raise ValidationError(_("Someone else changed this person in the meantime. Please reload the page and "
                                 "enter your changes again."), code="stale")
@@ -186,6 +188,7 @@ def person_update(*, actor, person: Person, data: PersonData, version: int) -> P
 def person_name_add(*, actor, person: Person, family_name: str, given_names: str, source: str) -> PersonName:
     from lotse.people.models import NameSource
 
+    ensure_not_restricted(person)
     if source not in NameSource.values:
         raise ValidationError({"source": _("Please choose where this spelling comes from.")})
     family = clean_name(family_name, field="family_name")
@@ -210,6 +213,7 @@ def person_name_remove(*, actor, name: PersonName) -> None:
 
 @transaction.atomic
 def person_language_set(*, actor, person: Person, language: str, level: str, interpreter_needed: bool) -> None:
+    ensure_not_restricted(person)
     code = _code("language", language, "language")
     if level not in PersonLanguage.Level.values:
         raise ValidationError({"level": _("Please choose a level.")})
@@ -222,6 +226,7 @@ def person_language_set(*, actor, person: Person, language: str, level: str, int
 @transaction.atomic
 def residence_status_add(*, actor, person: Person, status_type: ResidenceStatusType, paragraph: str,
                          valid_from: date, valid_until: date | None, document: str) -> ResidenceStatus:
+    ensure_not_restricted(person)
     if not status_type.is_active:
         raise ValidationError({"status_type": _("This status can no longer be chosen.")})
     if status_type.needs_paragraph and not paragraph.strip():
@@ -253,6 +258,7 @@ def household_create(*, actor, team: Team, name: str, address: str = "") -> Hous
 @transaction.atomic
 def household_member_add(*, actor, household: Household, person: Person, since: date) -> HouseholdMember:
     """Move the person into the household; an earlier current household ends the day before."""
+    ensure_not_restricted(person)
     if person.team_id != household.team_id:
         raise ValidationError({"person": _("The person is looked after by another team.")})
     if since > timezone.localdate():
@@ -291,6 +297,8 @@ def household_member_leave(*, actor, member: HouseholdMember, until: date) -> No
 
 @transaction.atomic
 def relationship_add(*, actor, person: Person, relative: Person, kind: str) -> Relationship:
+    ensure_not_restricted(person)
+    ensure_not_restricted(relative)
     if kind not in Relationship.Kind.values:
         raise ValidationError({"kind": _("Please choose the relation.")})
     if person.pk == relative.pk:
@@ -322,6 +330,8 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> Person:
     """Move everything from ``duplicate`` to ``survivor``; the duplicate stays as a pointer (merged_into)."""
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A person cannot be merged with themselves."))
+    ensure_not_restricted(survivor)
+    ensure_not_restricted(duplicate)
     if survivor.team_id != duplicate.team_id:
         raise ValidationError(_("Only persons of the same team can be merged."))
     moved = {}

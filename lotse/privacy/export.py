@@ -67,7 +67,7 @@ def _row(obj, skip=SKIPPED_RELATED_FIELDS) -> dict:
 def _master_data(person: Person) -> dict:
     data = {field.name: _field_value(person, field) for field in Person._meta.concrete_fields
             if field.name not in INTERNAL_PERSON_FIELDS}
-    data["nationalities"] = [_code(code) for code in person.nationalities.order_by("code")]
+    data["nationalities"] = [_code(code) for code in sorted(person.nationalities.all(), key=lambda c: c.code)]
     return data
 
 
@@ -90,7 +90,12 @@ def _rows_of(label: str, person_ids: list[int]) -> list[dict] | None:
     condition = Q()
     for name in links:
         condition |= Q(**{f"{name}_id__in": person_ids})
-    return [_row(obj, skip={"id", *links}) for obj in model._default_manager.filter(condition).order_by("pk")]
+    foreign = [field.name for field in model._meta.concrete_fields
+               if isinstance(field, models.ForeignKey) and field.name not in links]
+    many = [field.name for field in model._meta.many_to_many]
+    rows = model._default_manager.filter(condition).select_related(*foreign).prefetch_related(*many).order_by("pk")
+    return [{**_row(obj, skip={"id", *links}), **{name: sorted(str(item) for item in getattr(obj, name).all())
+                                                  for name in many}} for obj in rows]
 
 
 def access_log(public_ids: list[str]) -> list[dict]:
@@ -120,8 +125,8 @@ def collect(person: Person) -> dict:
         "controller": {"organisation": person.organisation.name, "team": person.team.name},
         "person": _master_data(person),
         "merged_records": [{"file_number": m.file_number, "merged_on": _plain(m.updated_at)} for m in merged],
-        "other_names": [_row(name) for name in person.other_names.order_by("pk")],
-        "languages": [_row(entry) for entry in person.languages.select_related("language").order_by("pk")],
+        "other_names": [_row(name) for name in sorted(person.other_names.all(), key=lambda n: n.pk)],
+        "languages": [_row(entry) for entry in sorted(person.languages.all(), key=lambda e: e.pk)],
         "residence_statuses": [
             {"status": {"code": s.status_type.code, "label": s.status_type.label}, "legal_basis": s.paragraph,
              "valid_from": _plain(s.valid_from), "valid_until": _plain(s.valid_until), "document": s.document,
@@ -148,20 +153,29 @@ def collect(person: Person) -> dict:
     return data
 
 
-SECTION_TITLES = (
-    ("other_names", lambda: _("Further spellings of the name")),
-    ("languages", lambda: _("Languages")),
-    ("residence_statuses", lambda: _("Residence status")),
-    ("households", lambda: _("Households")),
-    ("relations", lambda: _("Family relations")),
-    ("consents", lambda: _("Consents")),
-    ("releases", lambda: _("Releases from confidentiality")),
-    ("disclosures", lambda: _("Decisions on passing on data")),
-    ("first_contacts", lambda: _("First contacts")),
-    ("corrections", lambda: _("Corrections")),
-    ("legal_holds", lambda: _("Legal holds")),
-    ("merged_records", lambda: _("Records merged into this one")),
+SECTIONS = (
+    ("other_names", lambda: _("Further spellings of the name"), "people.PersonName"),
+    ("languages", lambda: _("Languages"), "people.PersonLanguage"),
+    ("residence_statuses", lambda: _("Residence status"), None),
+    ("households", lambda: _("Households"), None),
+    ("relations", lambda: _("Family relations"), None),
+    ("consents", lambda: _("Consents"), "consent.Consent"),
+    ("releases", lambda: _("Releases from confidentiality"), "consent.Release"),
+    ("disclosures", lambda: _("Decisions on passing on data"), "consent.Disclosure"),
+    ("first_contacts", lambda: _("First contacts"), "intake.FirstContact"),
+    ("corrections", lambda: _("Corrections"), "privacy.CorrectionRecord"),
+    ("legal_holds", lambda: _("Legal holds"), "privacy.LegalHold"),
+    ("merged_records", lambda: _("Records merged into this one"), None),
 )
+
+COLUMN_LABELS = {
+    "status": lambda: _("Status"), "legal_basis": lambda: _("Legal basis"), "valid_from": lambda: _("Valid from"),
+    "valid_until": lambda: _("Valid until"), "document": lambda: _("Document"),
+    "recorded_at": lambda: _("Recorded at"), "name": lambda: _("Name"), "address": lambda: _("Address"),
+    "since": lambda: _("Since"), "until": lambda: _("Until"), "kind": lambda: _("Relation"),
+    "direction": lambda: _("Direction"), "other_person": lambda: _("Other person"),
+    "file_number": lambda: _("File number"), "merged_on": lambda: _("Merged on"),
+}
 
 
 def _cell(value) -> str:
@@ -191,14 +205,17 @@ def render_html(data: dict) -> str:
               if name != "nationalities"]
     master.append((_("Nationalities"), _cell(data["person"]["nationalities"])))
     sections = []
-    for key, title in SECTION_TITLES:
+    for key, title, model_label in SECTIONS:
         rows = data.get(key)
         if rows is None:
             continue
-        columns = sorted({column for row in rows for column in row}, key=lambda c: list(rows[0]).index(c)
-                         if c in rows[0] else 99) if rows else []
-        sections.append({"title": title(), "columns": columns,
-                         "rows": [[_cell(row.get(column)) for column in columns] for row in rows]})
+        labels = _labels(model_label) if model_label else {}
+        columns = list(rows[0]) if rows else []
+        sections.append({
+            "title": title(),
+            "columns": [labels.get(c) or (COLUMN_LABELS[c]() if c in COLUMN_LABELS else c) for c in columns],
+            "rows": [[_cell(row.get(column)) for column in columns] for row in rows],
+        })
     return render_to_string("privacy/export_pdf.html", {
         "data": data, "master": master, "sections": sections,
         "restriction": data.get("restriction"), "access_log": data["access_log"],

@@ -68,13 +68,10 @@ def _open_case(person, *, on=None) -> str | None:
     if "person" not in field_names:
         return None
     cases = case._default_manager.filter(person=person)
-    for name, value in (("closed_at", None), ("closed_on", None)):
-        if name in field_names:
-            cases = cases.filter(**{name: value})
-            break
-    else:
-        if "status" in field_names:
-            cases = cases.exclude(status__in=["closed", "abgeschlossen"])
+    if "status" in field_names:
+        cases = cases.exclude(status="closed")
+    elif "closed_on" in field_names:
+        cases = cases.filter(closed_on__isnull=True)
     if cases.exists():
         return _("The person has an open case. Close the case before erasing the person.")
     return None

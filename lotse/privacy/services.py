@@ -246,6 +246,25 @@ def _stub_for(person: Person, person_ids: list[int], cause: str, now) -> ErasedP
     )
 
 
+FIRST_CONTACT_FREE_TEXT = ("concern", "referred_by", "referred_to", "notes", "note")
+
+
+def _first_contacts_anonymise(person_ids: list[int]) -> None:
+    """First contacts stay for the statistics (date, channel, topics, outcome) but lose the person and any
+    free text; as anonymous first contacts they then follow their own retention rule."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("intake", "FirstContact")
+    except LookupError:
+        return
+    names = {f.name for f in model._meta.concrete_fields}
+    if "person" not in names:
+        return
+    values = {"person": None, **{name: "" for name in FIRST_CONTACT_FREE_TEXT if name in names}}
+    model._default_manager.filter(person_id__in=person_ids).update(**values)
+
+
 def _names_in(reason: str, person: Person) -> bool:
     words = {w.lower() for w in f"{person.family_name} {person.given_names}".replace("-", " ").split() if len(w) > 2}
     text = reason.lower()
@@ -269,7 +288,7 @@ def person_erase(*, actor, person: Person, reason: str, cause: str = ErasedPerso
     if refusals:
         raise ValidationError(_("The person cannot be erased: %(reasons)s") % {"reasons": " ".join(refusals)},
                               code="erasure_refused")
-    if _names_in(reason, locked):
+    if actor is not None and _names_in(reason, locked):
         raise ValidationError({"reason": _("Please do not name the person in the reason: it is kept in the "
                                            "audit trail after the erasure.")})
     now = timezone.now()
@@ -277,6 +296,7 @@ def person_erase(*, actor, person: Person, reason: str, cause: str = ErasedPerso
     person_ids = [pk for layer in layers for pk in layer]
     stub = _stub_for(locked, person_ids, cause, now)
     stub.save()
+    _first_contacts_anonymise(person_ids)
     for handler in ERASURE_HANDLERS:
         handler(locked)
     household_ids = set(HouseholdMember.objects.filter(person_id__in=person_ids).values_list("household_id",
@@ -291,12 +311,12 @@ def person_erase(*, actor, person: Person, reason: str, cause: str = ErasedPerso
         names = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
         raise ValidationError(_("The person cannot be erased while other records still refer to them: "
                                 "%(records)s") % {"records": ", ".join(names)}, code="erasure_refused") from None
-    households_removed, _details = Household.objects.filter(pk__in=household_ids - shared).delete()
+    _count, removed = Household.objects.filter(pk__in=household_ids - shared).delete()
     audit_record(actor=actor, action="person.erased", category=Category.WRITE, object_type="people.person",
                  object_id=str(locked.public_id), organisation=locked.organisation_id,
                  actor_label="retention" if actor is None else "",
                  details={"cause": cause, "reason": reason, "merged_records": len(person_ids) - 1,
-                          "households_removed": _details.get("people.Household", 0),
+                          "households_removed": removed.get("people.Household", 0),
                           "consents": stub.consent_count, "releases": stub.release_count})
     return stub
 

@@ -1,5 +1,7 @@
 """Access specs of the consent and partner URLs (merged into tests/access/specs.py)."""
 
+import json
+
 from lotse.organisations.models import Role
 from tests.access.walker import Spec
 
@@ -23,5 +25,7 @@ SPECS = {
     "api:person_releases": Spec(allowed=CASEWORK, api=True, kwargs=_person),
     "api:consent_create": Spec(allowed=CASEWORK, api=True, kwargs=_person, method="POST",
                                body='{"purpose": "statistics", "given_on": "2026-01-02", "form": "paper"}'),
-    "api:release_create": Spec(allowed=CASEWORK, api=True, kwargs=_person, method="POST", body="{}"),
+    "api:release_create": Spec(allowed=CASEWORK, api=True, kwargs=_person, method="POST", body=lambda fx: json.dumps({
+        "recipient": str(fx.extra["partner"].public_id), "categories": ["work"], "purpose": "Vermittlung",
+        "given_on": "2026-01-02", "valid_until": "2099-01-01", "form": "paper"})),
 }

@@ -42,7 +42,7 @@ class Spec:
     method: str = "GET"
     public: bool = False
     api: bool = False
-    body: str = "{}"
+    body: str | Callable[["Fixture"], str] = "{}"
 
 
 @dataclass
@@ -103,10 +103,11 @@ def build_fixture(org_a: OrgWorld, org_b: OrgWorld, sysadmin) -> Fixture:
                           "consent": consent, "release": release})
 
 
-def _request(client: Client, spec: Spec, url: str, headers: dict):
+def _request(client: Client, spec: Spec, url: str, headers: dict, fx: Fixture | None = None):
     if spec.method in ("POST", "PUT"):
         if spec.api:
-            return client.generic(spec.method, url, spec.body, content_type="application/json", headers=headers)
+            body = spec.body(fx) if callable(spec.body) else spec.body
+            return client.generic(spec.method, url, body, content_type="application/json", headers=headers)
         return client.post(url, {}, headers=headers)
     return client.get(url, headers=headers)
 
@@ -133,7 +134,7 @@ def walk(specs: dict[str, Spec], fx: Fixture, *, urlconf=None, only: set[str] | 
         kwargs = spec.kwargs(fx) if spec.kwargs else {}
         url = reverse(key, urlconf=urlconf, kwargs=kwargs)
 
-        anonymous = _request(Client(), spec, url, {})
+        anonymous = _request(Client(), spec, url, {}, fx)
         if spec.api and anonymous.status_code != 401:
             problems.append(Problem(key, "anonymous", anonymous.status_code, "API must demand a token"))
         if not spec.api and not (anonymous.status_code == 302 and "/konto/anmelden/" in anonymous["Location"]):
@@ -147,7 +148,7 @@ def walk(specs: dict[str, Spec], fx: Fixture, *, urlconf=None, only: set[str] | 
                 headers = {"Authorization": f"Bearer {tokens[user.pk]}"}
             else:
                 login(client, user)
-            status = _request(client, spec, url, headers).status_code
+            status = _request(client, spec, url, headers, fx).status_code
             expected_access = role in spec.allowed and (own or spec.kwargs is None)
             if status >= 500:
                 problems.append(Problem(key, who, status, "server error"))

@@ -11,12 +11,12 @@ from tests.factories import login
 pytestmark = pytest.mark.django_db
 
 NAV = {
-    "berater": {"Start", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
-    "jmd-berater": {"Start", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
-    "teamleitung": {"Start", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "berater": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "jmd-berater": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "teamleitung": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
     "orgadmin": {"Start", "Partner", "Organisationen", "Mitarbeitende", "Protokoll", "Mein Konto"},
-    "sim-beraterin": {"Start", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
-    "unterkunft": {"Start", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "sim-beraterin": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "unterkunft": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
     "koordination": {"Start", "Organisationen", "Mein Konto"},
     "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Kataloge", "Protokoll", "Mein Konto"},
 }
