@@ -29,7 +29,8 @@ FORM_PAGES = sorted(
     if not spec.public and not spec.api and spec.method == "GET"
     and key not in {"core:home", "organisations:organisation_list", "organisations:organisation_detail",
                     "organisations:team_detail", "organisations:staff_list", "organisations:staff_detail",
-                    "audit:event_list", "audit:record_log"}
+                    "audit:event_list", "audit:record_log", "documents:person_document",
+                    "documents:release_document"}
 )
 
 
