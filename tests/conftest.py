@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -25,3 +27,25 @@ def org_b(db) -> OrgWorld:
 @pytest.fixture
 def sysadmin(db) -> User:
     return make_user("sysadmin-test", is_system_admin=True)
+
+
+# Data the migrations load (code lists, catalogues, default rules). Transactional tests (live server)
+# flush every table afterwards, so those tests put it back first; the loaders are idempotent.
+REFERENCE_DATA_LOADERS = [
+    ("lotse.codelists.migrations.0002_load_codelists", "load_bundled_lists"),
+    ("lotse.people.migrations.0002_residence_status_types", "forwards"),
+    ("lotse.intake.migrations.0002_seed_topics_and_rules", "forwards"),
+    ("lotse.privacy.migrations.0002_default_retention_rules", "forwards"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    from django.apps import apps
+
+    from lotse.codelists.models import Code
+    from lotse.intake.models import Topic
+
+    if not Code.objects.exists() or not Topic.objects.exists():
+        for module, function in REFERENCE_DATA_LOADERS:
+            getattr(importlib.import_module(module), function)(apps, None)

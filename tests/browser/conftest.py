@@ -151,7 +151,7 @@ def watch(page) -> BrowserProblems:
 
 
 @pytest.fixture
-def new_page(browser, transactional_db):
+def new_page(browser, transactional_db, reference_data):
     """Factory for extra pages, each in its own fresh context with the CSP enforced (``bypass_csp`` off)."""
     contexts = []
 

@@ -175,17 +175,17 @@ def test_release_form_lists_only_the_released_categories(release):
 def test_unsupported_language_and_unknown_kind_are_refused():
     with pytest.raises(ValidationError) as error:
         services.document_validate(kind="consent_form", language="xx")
-    assert "not available in the language “xx”" in error.value.messages[0]
+    assert "in der Sprache „xx“ nicht verfügbar" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
         services.document_validate(kind="goal_agreement", language="de")
-    assert "Unknown document kind “goal_agreement”" in error.value.messages[0]
+    assert "Unbekannte Dokumentart „goal_agreement“" in error.value.messages[0]
 
 
 @pytest.mark.django_db
 def test_render_refuses_a_language_or_an_object_of_the_wrong_kind(person):
-    with pytest.raises(ValidationError, match="not available in the language"):
+    with pytest.raises(ValidationError, match="nicht verfügbar"):
         services.document_render(kind="information_sheet", obj=person, language="zz", actor=None)
-    with pytest.raises(ValidationError, match="is made from a consent.release"):
+    with pytest.raises(ValidationError, match="aus einem Datensatz consent.release erstellt"):
         services.document_render(kind="release_form", obj=person, language="de", actor=None)
     assert not AuditEvent.objects.filter(action="document.generated").exists()
 
@@ -259,8 +259,8 @@ def test_command_writes_the_pdf(person, release, tmp_path):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("kind", "object_id", "language", "output", "message"), [
-    ("letter", "person", "de", "ok", "Unknown document kind"),
-    ("consent_form", "person", "xx", "ok", "not available in the language"),
+    ("letter", "person", "de", "ok", "Unbekannte Dokumentart"),
+    ("consent_form", "person", "xx", "ok", "nicht verfügbar"),
     ("consent_form", "00000000-0000-0000-0000-000000000000", "de", "ok", "No people.person with public id"),
     ("consent_form", "not-a-uuid", "de", "ok", "No people.person with public id"),
     ("release_form", "person", "de", "ok", "No consent.release with public id"),
