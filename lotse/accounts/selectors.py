@@ -27,3 +27,17 @@ def api_token_list(*, actor):
 
 def api_token_get(*, actor, public_id) -> ApiToken:
     return policy.get_or_404(actor, ApiToken.objects.all(), public_id=public_id)
+
+
+def confirmed_device(*, user):
+    """The user's active authenticator (TOTP device), or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(*, user, pk):
+    """The unconfirmed authenticator being enrolled in this session, or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=False, pk=pk).first()

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts import selectors, services
 from lotse.accounts.forms import ApiTokenForm, LoginForm, OneTimeCodeForm, ProfileForm, ReauthForm, RecoveryCodeForm
@@ -55,7 +54,7 @@ def _finish_second_factor(request, device):
 
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = selectors.confirmed_device(user=request.user)
     if device is None:
         return redirect("accounts:two_factor_enrol")
     form = OneTimeCodeForm(request.POST or None)
@@ -72,7 +71,7 @@ def two_factor_verify(request):
 
 @require_http_methods(["GET", "POST"])
 def two_factor_recovery(request):
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = selectors.confirmed_device(user=request.user)
     form = RecoveryCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device is not None and services.recovery_code_use(user=request.user, code=form.cleaned_data["code"]):
@@ -87,14 +86,12 @@ def two_factor_recovery(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_enrol(request):
     """Set up the authenticator app. Also used to replace one, after re-authentication."""
-    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    has_device = selectors.confirmed_device(user=request.user) is not None
     if has_device and request.user.is_verified() is False:
         return redirect("accounts:two_factor_verify")
     if has_device and not recently_reauthenticated(request):
         return reauth_required(two_factor_enrol)(request)
-    device = TOTPDevice.objects.filter(
-        user=request.user, confirmed=False, pk=request.session.get(ENROL_SESSION_KEY)
-    ).first()
+    device = selectors.pending_device(user=request.user, pk=request.session.get(ENROL_SESSION_KEY))
     if device is None:
         device = services.totp_device_start(user=request.user)
         request.session[ENROL_SESSION_KEY] = device.pk
@@ -130,7 +127,7 @@ def recovery_codes_regenerate(request):
 
 @require_http_methods(["GET", "POST"])
 def reauth(request):
-    needs_token = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    needs_token = selectors.confirmed_device(user=request.user) is not None
     form = ReauthForm(request.POST or None, request=request, needs_token=needs_token)
     if request.method == "POST" and form.is_valid():
         mark_reauthenticated(request)
@@ -164,7 +161,7 @@ def account(request):
     return render(request, "accounts/account.html", {
         "form": form,
         "active_nav": "account",
-        "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "has_device": selectors.confirmed_device(user=request.user) is not None,
         "recovery_codes_left": selectors.recovery_codes_left(user=request.user),
         "tokens": selectors.api_token_list(actor=request.user),
         "token_form": ApiTokenForm(),

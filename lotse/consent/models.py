@@ -22,10 +22,9 @@ class Form(models.TextChoices):
     ORAL = "oral", _("orally, documented by the counsellor")
 
 
-class Consent(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+class GivenByClient(models.Model):
+    """What every consent and release records about how the client gave it."""
+
     text_version = models.CharField(_("version of the text shown"), max_length=30)
     given_on = models.DateField(_("given on"))
     form = models.CharField(_("form"), max_length=20, choices=Form.choices)
@@ -33,6 +32,15 @@ class Consent(models.Model):
     guardian_name = models.CharField(_("name of the guardian"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Consent(GivenByClient):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                                on_delete=models.SET_NULL, related_name="+")
@@ -54,7 +62,7 @@ class InformationCategory(models.TextChoices):
     DOCUMENTS = "documents", _("Documents")
 
 
-class Release(models.Model):
+class Release(GivenByClient):
     """Release from confidentiality for one recipient: what may go there, what for, until when."""
 
     class Direction(models.TextChoices):
@@ -68,14 +76,7 @@ class Release(models.Model):
     categories = models.JSONField(_("information categories"), default=list)
     purpose = models.CharField(_("purpose"), max_length=500)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.ONE_WAY)
-    text_version = models.CharField(_("version of the text shown"), max_length=30)
-    given_on = models.DateField(_("given on"))
     valid_until = models.DateField(_("valid until"))
-    form = models.CharField(_("form"), max_length=20, choices=Form.choices)
-    by_guardian = models.BooleanField(_("given by a guardian"), default=False)
-    guardian_name = models.CharField(_("name of the guardian"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revocation_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                                on_delete=models.SET_NULL, related_name="+")

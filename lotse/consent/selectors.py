@@ -47,3 +47,10 @@ def partner_choices(*, actor, person):
 def is_current(release: Release, on=None) -> bool:
     on = on or timezone.localdate()
     return release.given_on <= on <= release.valid_until and (release.revoked_on is None or release.revoked_on > on)
+
+
+def partner_organisation(*, actor):
+    """The organisation whose partner list the actor maintains (the first of their organisations)."""
+    from lotse.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=policy.grants(actor).all_orgs).order_by("name").first()

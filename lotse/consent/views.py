@@ -11,7 +11,6 @@ from lotse.access.policy import Action
 from lotse.consent import selectors, services
 from lotse.consent.forms import ConsentForm, EndForm, PartnerForm, ReleaseForm
 from lotse.core.forms import add_service_errors
-from lotse.organisations.models import Organisation
 from lotse.people.selectors import person_get
 
 
@@ -108,11 +107,6 @@ def release_revoke(request, public_id):
                       _("Revoke release for %(recipient)s") % {"recipient": release.recipient.name})
 
 
-def _partner_organisation(user):
-    organisations = Organisation.objects.filter(pk__in=policy.grants(user).all_orgs).order_by("name")
-    return organisations.first()
-
-
 @require_GET
 def partner_list(request):
     if not policy.client_team_ids(request.user) and not policy.administered_organisation_ids(request.user):
@@ -125,7 +119,7 @@ def partner_list(request):
 
 @require_http_methods(["GET", "POST"])
 def partner_create(request):
-    organisation = _partner_organisation(request.user)
+    organisation = selectors.partner_organisation(actor=request.user)
     if organisation is None or not (policy.client_team_ids(request.user)
                                     or policy.administered_organisation_ids(request.user)):
         policy.deny(request.user, "partner.create")

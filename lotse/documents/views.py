@@ -5,8 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from lotse.access import policy
-from lotse.consent.models import Release
+from lotse.consent.selectors import release_get
 from lotse.documents import services
 from lotse.people.selectors import person_get
 
@@ -51,8 +50,6 @@ def release_document(request, public_id):
         services.document_validate(kind=kind, language=language)
     except ValidationError as error:
         return _bad_request(request, error)
-    release = policy.get_or_404(
-        request.user, Release.objects.select_related("person__organisation", "recipient"), public_id=public_id,
-    )
+    release = release_get(actor=request.user, public_id=public_id)
     pdf = services.document_render(kind=kind, obj=release, language=language, actor=request.user)
     return _pdf_response(pdf, services.document_filename(kind=kind, obj=release, language=language))

@@ -137,3 +137,8 @@ def staff_page(*, actor, query: str = "", cursor: str | None = None, page_size: 
     audit_read_many(actor=actor, objects=page.items, object_type="accounts.user", action="staff.list_viewed",
                     details=details or None)
     return page
+
+
+def client_teams(*, actor):
+    """Active teams in which the actor works with clients (where they may register persons)."""
+    return Team.objects.filter(pk__in=policy.client_team_ids(actor), is_active=True).order_by("name")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.core.forms import add_service_errors
-from lotse.organisations.models import Team
+from lotse.organisations.selectors import client_teams
 from lotse.cases.selectors import cases_of
 from lotse.people import selectors, services
 from lotse.people.family import genogram_for
@@ -25,10 +25,6 @@ def _crumbs(*items):
 
 def _detail_url(person):
     return reverse("people:person_detail", args=[person.public_id])
-
-
-def _client_teams(user):
-    return Team.objects.filter(pk__in=policy.client_team_ids(user), is_active=True).order_by("name")
 
 
 def _require_client_work(user):
@@ -64,7 +60,7 @@ def _duplicates_for_form(actor, form):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     _require_client_work(request.user)
-    form = NewPersonForm(request.POST or None, teams=_client_teams(request.user))
+    form = NewPersonForm(request.POST or None, teams=client_teams(actor=request.user))
     duplicates = []
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_for_form(request.user, form)
