@@ -26,17 +26,15 @@ MAX_CANDIDATES = 400
 FILE_NUMBER = re.compile(r"^L-?([2-9A-HJ-NP-Z]{4})-?([2-9A-HJ-NP-Z]{4})$", re.I)
 YEAR = re.compile(r"^(19|20)\d\d$")
 
+# The reason codes of lotse.people.matching.match_reasons, as the counsellor reads them.
 REASON_LABELS = {
     "exact": lambda: _("same spelling"),
     "transliteration": lambda: _("other transliteration"),
-    "phonetic": lambda: _("sounds the same"),
-    "same_skeleton": lambda: _("same consonants"),
-    "name_class": lambda: _("variant of the same name"),
+    "name_variant": lambda: _("variant of the same name"),
     "token_order": lambda: _("name parts in another order"),
     "extra_tokens": lambda: _("further name parts"),
     "compound": lambda: _("written together or apart"),
     "script": lambda: _("original script"),
-    "article": lambda: _("with or without article (al-, el-)"),
 }
 
 
