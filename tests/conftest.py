@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from lotse.accounts.models import User
-from tests.factories import OrgWorld, make_org, make_user
+from lotse.people.services import PersonData, person_create
+from tests.factories import OrgWorld, login, make_org, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +28,26 @@ def org_b(db) -> OrgWorld:
 @pytest.fixture
 def sysadmin(db) -> User:
     return make_user("sysadmin-test", is_system_admin=True)
+
+
+@pytest.fixture
+def counsellor(org_a):
+    return org_a.user("counsellor")
+
+
+@pytest.fixture
+def cclient(client, counsellor):
+    """A client logged in as org A's counsellor."""
+    login(client, counsellor)
+    return client
+
+
+@pytest.fixture
+def make_person(org_a, counsellor):
+    def make(family_name="Haddad", given_names="Amal", team=None, actor=None, **extra):
+        return person_create(actor=actor or counsellor, team=team or org_a.team,
+                             data=PersonData(family_name=family_name, given_names=given_names, **extra))
+    return make
 
 
 # Data the migrations load (code lists, catalogues, default rules). Transactional tests (live server)
