@@ -13,18 +13,12 @@ from lotse.audit.services import audit_record
 from lotse.consent.models import Consent, Disclosure, Form, InformationCategory, Purpose, Release
 from lotse.consent.rules import valid_release
 from lotse.network.models import Partner, PartnerType
+from lotse.people.dates import youngest_age_on
 from lotse.privacy.guards import ensure_not_restricted
 
 
 class DisclosureRefused(ValidationError):
     """Raised when data may not go to a recipient; the message says why, in the user's language."""
-
-
-def _age_on(person, day: date) -> int | None:
-    if person.birth_date is None or person.birth_date_precision == "unknown":
-        return None
-    born = person.birth_date
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _check_given(person, *, given_on: date, form: str, by_guardian: bool, guardian_name: str) -> None:
@@ -38,7 +32,7 @@ def _check_given(person, *, given_on: date, form: str, by_guardian: bool, guardi
         raise ValidationError({"given_on": _("The date cannot be before the date of birth.")})
     if form not in Form.values:
         raise ValidationError({"form": _("Please choose how it was given.")})
-    age = _age_on(person, given_on)
+    age = youngest_age_on(person, given_on)
     if age is not None and age < settings.LOTSE_CONSENT_AGE and not by_guardian:
         raise ValidationError({"by_guardian": _(
             "The person was under %(age)d on that day: a guardian must give it.") % {"age": settings.LOTSE_CONSENT_AGE}})

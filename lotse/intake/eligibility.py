@@ -9,7 +9,6 @@ Each rule answers "met", "not met" or "unclear" and names what is missing when i
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lotse.intake.models import EligibilityRule, Result
-from lotse.people.models import DatePrecision
+from lotse.people.dates import age_on, date_span
 
 MET, NOT_MET, UNCLEAR = Result.MET.value, Result.NOT_MET.value, Result.UNCLEAR.value
 
@@ -106,21 +105,6 @@ class Evaluation:
 
 # ---- dates ---------------------------------------------------------------------------------------
 
-def _span(value: date | None, precision: str) -> tuple[date, date] | None:
-    """The earliest and latest day a date with this precision can stand for."""
-    if value is None or precision == DatePrecision.UNKNOWN:
-        return None
-    if precision == DatePrecision.YEAR:
-        return date(value.year, 1, 1), date(value.year, 12, 31)
-    if precision == DatePrecision.MONTH:
-        return value.replace(day=1), value.replace(day=calendar.monthrange(value.year, value.month)[1])
-    return value, value
-
-
-def age_on(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def years_before(on: date, years: int) -> date:
     try:
         return on.replace(year=on.year - years)
@@ -135,7 +119,7 @@ Check = Callable[[dict, PersonFacts, date], tuple[str, str, dict, list[str]]]
 
 def _check_age(params: dict, facts: PersonFacts, on: date):
     low, high = params.get("min_age"), params.get("max_age")
-    span = _span(facts.birth_date, facts.birth_date_precision)
+    span = date_span(facts.birth_date, facts.birth_date_precision)
     limits = {"min": low, "max": high}
     if span is None:
         return UNCLEAR, "age_unknown", limits, ["birth_date"]
@@ -159,7 +143,7 @@ def _check_arrived_within(params: dict, facts: PersonFacts, on: date):
     secure = sorted(s.valid_from for s in facts.statuses if s.status_type.is_secure and s.valid_from <= on)
     if secure and cutoff <= secure[0] <= on:
         return MET, "secure_status_recent", {**info, "date": secure[0].isoformat()}, []
-    span = _span(facts.entry_date, facts.entry_date_precision)
+    span = date_span(facts.entry_date, facts.entry_date_precision)
     if span is not None and span[0] <= on:
         earliest, latest = span[0], min(span[1], on)
         if earliest >= cutoff:

@@ -189,3 +189,14 @@ def test_expiring_releases_appear_on_the_start_page(client, counsellor, person, 
                    given_on=TODAY, valid_until=TODAY + timedelta(days=200), form="paper")
     login(client, counsellor)
     assert client.get("/").context["expiring_releases"] == [soon]
+
+
+def test_year_only_birth_date_counts_the_youngest_possible_age(counsellor, org_a):
+    """Born "some time in" the year that makes the person 16 this year: they may still be 15, so a guardian is asked."""
+    given_on = date(TODAY.year, 6, 30) if date(TODAY.year, 6, 30) <= TODAY else date(TODAY.year - 1, 6, 30)
+    teen = person_create(actor=counsellor, team=org_a.team, data=PersonData(
+        family_name="Haddad", given_names="Omar", birth_date=date(given_on.year - 16, 1, 1),
+        birth_date_precision="year"))
+    with pytest.raises(ValidationError) as error:
+        consent_record(actor=counsellor, person=teen, purpose="documentation", given_on=given_on, form="paper")
+    assert "by_guardian" in error.value.error_dict
