@@ -205,11 +205,63 @@ def _person_detail(g: Grants, action: Action) -> Q:
     return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
 
 
-@rule("cases.case")
 @rule("intake.firstcontact")
 def _team_record(g: Grants, action: Action) -> Q:
-    """Cases and first contacts belong to the team that records them (counsellors, team lead, accommodation)."""
+    """First contacts belong to the team that records them (counsellors, team lead, accommodation)."""
     return Q(team_id__in=_client_teams(g))
+
+
+def _casework_teams(g: Grants) -> set[int]:
+    """Counselling records (cases, contacts, plans) are for the counsellors and the lead of the team only."""
+    return g.teams_with(Role.COUNSELLOR, Role.TEAM_LEAD)
+
+
+@rule("cases.case")
+@rule("appointments.appointment")
+def _casework_record(g: Grants, action: Action) -> Q:
+    return Q(team_id__in=_casework_teams(g))
+
+
+@rule("cases.casemember")
+@rule("cases.phasechange")
+@rule("cases.closure")
+@rule("cases.task")
+@rule("contacts.contact")
+@rule("planning.assessment")
+@rule("planning.plan")
+@rule("planning.goalagreement")
+def _case_part(g: Grants, action: Action) -> Q:
+    return Q(case__team_id__in=_casework_teams(g))
+
+
+@rule("planning.goal")
+@rule("planning.planversion")
+def _plan_part(g: Grants, action: Action) -> Q:
+    return Q(plan__case__team_id__in=_casework_teams(g))
+
+
+@rule("planning.step")
+def _goal_part(g: Grants, action: Action) -> Q:
+    return Q(goal__plan__case__team_id__in=_casework_teams(g))
+
+
+@rule("appointments.officehour")
+def _office_hour(g: Grants, action: Action) -> Q:
+    """Office hours are public within the organisation; the counsellor and the team lead keep them."""
+    if action is Action.VIEW:
+        return Q(team__organisation_id__in=g.all_orgs)
+    return Q(user_id=g.user_id, team_id__in=_casework_teams(g)) | Q(team_id__in=g.teams_with(Role.TEAM_LEAD))
+
+
+@rule("intake.topic")
+def _topic(g: Grants, action: Action) -> Q:
+    """Topic catalogues: the national defaults (no organisation) for everyone, plus the organisation's own;
+    organisation admins keep their organisation's entries, system administrators the defaults."""
+    if g.is_system_admin:
+        return EVERYTHING
+    if action is Action.VIEW:
+        return Q(organisation__isnull=True) | Q(organisation_id__in=g.all_orgs)
+    return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN))
 
 
 @rule("network.partner")
@@ -224,6 +276,16 @@ def _partner(g: Grants, action: Action) -> Q:
 
 def client_team_ids(user) -> set[int]:
     return _client_teams(grants(user))
+
+
+def casework_team_ids(user) -> set[int]:
+    return _casework_teams(grants(user))
+
+
+def may_read_confidential_notes(user, *, author_id: int | None, team_id: int) -> bool:
+    """Confidential contact notes: the author and the lead of the case's team, nobody else."""
+    g = grants(user)
+    return (author_id is not None and author_id == g.user_id) or team_id in g.teams_with(Role.TEAM_LEAD)
 
 
 def scope(user, queryset: QuerySet, action: Action = Action.VIEW) -> QuerySet:

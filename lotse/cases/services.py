@@ -68,3 +68,59 @@ def case_admit(*, actor, case: Case) -> Case:
     audit_record(actor=actor, action="case.admitted", category=Category.WRITE, obj=case.person,
                  organisation=case.person.organisation, details={"case": str(case.public_id)})
     return case
+
+
+TASK_TITLE_MAX = 500
+
+
+def _task_values(*, case: Case, title: str, responsible: str, responsible_partner, responsible_user,
+                 due_on) -> dict:
+    from lotse.cases.models import Responsible
+
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _("Please say what is to be done.")
+    elif len(title) > TASK_TITLE_MAX:
+        errors["title"] = _("Please use at most %(max)d characters.") % {"max": TASK_TITLE_MAX}
+    if responsible not in Responsible.values:
+        errors["responsible"] = _("Please say who is responsible: the client, the counsellor or a partner.")
+    elif responsible == Responsible.PARTNER and responsible_partner is None:
+        errors["responsible_partner"] = _("Please choose the partner who is responsible.")
+    if responsible_partner is not None and responsible_partner.organisation_id != case.team.organisation_id:
+        errors["responsible_partner"] = _("Please choose a partner of your organisation.")
+    if due_on is None:
+        errors["due_on"] = _("Please enter by when it is to be done.")
+    if errors:
+        raise ValidationError(errors)
+    if responsible != Responsible.PARTNER:
+        responsible_partner = None
+    if responsible == Responsible.COUNSELLOR and responsible_user is None:
+        responsible_user = case.owner
+    return {"title": title, "responsible": responsible, "responsible_partner": responsible_partner,
+            "responsible_user": responsible_user if responsible == Responsible.COUNSELLOR else None,
+            "due_on": due_on}
+
+
+def task_create(*, actor, case: Case, title: str, responsible: str, due_on, responsible_partner=None,
+                responsible_user=None, source: str = "manual", contact=None) -> "Task":
+    """A task in the case ("wer macht was bis wann"). Runs inside the caller's transaction when there is
+    one (a contact with agreements), else in its own."""
+    from lotse.cases.casework import case_for_work
+    from lotse.cases.models import Task
+
+    with transaction.atomic():
+        case = case_for_work(actor=actor, case=case)
+        if source not in Task.Source.values:
+            raise ValidationError(_("Unknown source of the task."))
+        values = _task_values(case=case, title=title, responsible=responsible,
+                              responsible_partner=responsible_partner, responsible_user=responsible_user,
+                              due_on=due_on)
+        earliest = timezone.localtime(contact.occurred_at).date() if contact is not None else timezone.localdate()
+        if values["due_on"] < earliest:
+            raise ValidationError({"due_on": _("The date by when it is to be done lies in the past.")})
+        task = Task.objects.create(case=case, source=source, contact=contact, created_by=actor, **values)
+        audit_record(actor=actor, action="task.created", category=Category.WRITE, obj=case.person,
+                     organisation=case.person.organisation,
+                     details={"case": str(case.public_id), "task": str(task.public_id), "source": source})
+    return task

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,6 @@ class DocumentsConfig(AppConfig):
     name = "lotse.documents"
     label = "documents"
     verbose_name = _("Client documents")
+
+    def ready(self):
+        autodiscover_modules("printables")

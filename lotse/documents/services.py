@@ -1,7 +1,8 @@
 """Client documents as PDF: consent form, release from confidentiality, information sheet (Art. 13 GDPR).
 
-A document kind is registered in :data:`KINDS` with the model it is made from and a context builder;
-later kinds (goal agreements, appointment letters) only add an entry, a text file and a template.
+A document kind is registered in :data:`KINDS` with the model it is made from and a context builder.
+Other apps add their kinds in a ``printables`` module (discovered when the apps are ready) by calling
+:func:`register_kind`, and bring a text file per language and a template ``documents/<kind>.html``.
 """
 
 from collections.abc import Callable
@@ -39,6 +40,16 @@ def _date(value, precision: str = DatePrecision.EXACT) -> str:
     if precision == DatePrecision.MONTH:
         return f"{value:%m.%Y}"
     return f"{value:%d.%m.%Y}"
+
+
+def format_date(value, precision: str = DatePrecision.EXACT) -> str:
+    """Dates in documents are German (dd.mm.yyyy) in both languages; partial dates show what is known."""
+    return _date(value, precision)
+
+
+def base_context(kind: str, person, language: str, values: dict) -> dict:
+    """What every document template gets: texts of the kind and ``common`` as pairs, person, fonts."""
+    return _base_context(kind, person, language, values)
 
 
 def _base_context(kind: str, person, language: str, values: dict) -> dict:
@@ -100,6 +111,12 @@ KINDS: dict[str, DocumentKind] = {
     "information_sheet": DocumentKind("people.person", _information_sheet, lambda person: person),
     "release_form": DocumentKind("consent.release", _release_form, lambda release: release.person),
 }
+
+
+def register_kind(name: str, kind: DocumentKind) -> None:
+    if name in KINDS and KINDS[name] != kind:
+        raise ValueError(f"document kind {name!r} registered twice")
+    KINDS[name] = kind
 
 
 def supported_languages() -> tuple[str, ...]:

@@ -33,6 +33,9 @@ class Topic(models.Model):
     """An entry of a programme's topic catalogue; data, so each programme can keep its own list."""
 
     programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
+    organisation = models.ForeignKey("organisations.Organisation", verbose_name=_("organisation"), null=True,
+                                     blank=True, on_delete=models.CASCADE, related_name="topics",
+                                     help_text=_("Empty for the catalogue every organisation shares."))
     code = models.SlugField(_("code"), max_length=50, unique=True)
     label = models.CharField(_("label"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)

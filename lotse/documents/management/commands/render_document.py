@@ -7,23 +7,19 @@ import os
 import uuid
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from lotse.consent.models import Release
 from lotse.documents import services
-from lotse.people.models import Person
-
-MODELS = {"people.person": Person.objects.select_related("organisation"),
-          "consent.release": Release.objects.select_related("person__organisation", "recipient")}
 
 
 class Command(BaseCommand):
-    help = "Render a client document (consent form, release form, information sheet) as PDF."
+    help = "Render a client document (consent form, release form, goal agreement, …) as PDF."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help=f"one of: {', '.join(services.KINDS)}")
-        parser.add_argument("--object", required=True, help="public id (UUID) of the person or release")
+        parser.add_argument("--object", required=True, help="public id (UUID) of the object the document is made from")
         parser.add_argument("--language", required=True, help=f"one of: {', '.join(services.supported_languages())}")
         parser.add_argument("--output", required=True, help="path of the PDF file to write")
 
@@ -34,8 +30,8 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         try:
             public_id = uuid.UUID(object)
-            obj = MODELS[document_kind.model_label].get(public_id=public_id)
-        except (ValueError, Person.DoesNotExist, Release.DoesNotExist):
+            obj = apps.get_model(document_kind.model_label)._default_manager.get(public_id=public_id)
+        except (ValueError, ObjectDoesNotExist):
             raise CommandError(f"No {document_kind.model_label} with public id {object!r}.") from None
         path = Path(output)
         if path.is_dir() or not path.parent.is_dir() or not os.access(path.parent, os.W_OK):

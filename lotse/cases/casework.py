@@ -1,0 +1,68 @@
+"""What the case areas (contacts, planning, appointments, network) share with the case file and worklist.
+
+- :func:`case_for_work` is the first call of every write service that changes something in a case: it
+  locks the case through the access policy (a user who lost access meanwhile is refused), refuses
+  restricted persons and, unless allowed, closed cases.
+- :class:`WorklistEntry` is what each area's ``worklist_entries`` selector returns.
+- :class:`TimelineItem` is what each area contributes to the case file's timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from lotse.access import policy
+from lotse.access.policy import Action
+from lotse.cases.models import Case
+from lotse.privacy.guards import ensure_not_restricted
+
+
+def case_for_work(*, actor, case: Case, allow_closed: bool = False) -> Case:
+    """The case locked for a write by ``actor`` (inside the caller's transaction)."""
+    locked = (policy.scope(actor, Case.objects.select_for_update(of=("self",)), Action.CHANGE)
+              .select_related("person", "team", "offering").filter(pk=case.pk).first())
+    if locked is None:
+        policy.deny(actor, "case.change")
+    ensure_not_restricted(locked.person)
+    if not allow_closed and locked.status != Case.Status.OPEN:
+        raise ValidationError(_("The case is not open. Reopen it first."), code="case_not_open")
+    return locked
+
+
+@dataclass(frozen=True)
+class WorklistEntry:
+    """One thing to do. ``due_on`` is the deadline; the entry is shown from ``shown_from`` on."""
+
+    kind: str
+    label: str
+    due_on: date
+    url: str
+    case: Case | None = None
+    person: object | None = None
+    shown_from: date | None = None
+
+    def section(self, today: date) -> str:
+        if self.due_on < today:
+            return "overdue"
+        if self.due_on == today:
+            return "today"
+        return "soon"
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: datetime | date
+    kind: str
+    label: str
+    url: str = ""
+    detail: str = ""
+
+    @property
+    def sort_key(self) -> tuple:
+        if isinstance(self.when, datetime):
+            return (self.when.date(), self.when.time())
+        return (self.when, datetime.min.time())
