@@ -9,10 +9,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lotse.api.auth import PersonalAccessToken
 from lotse.organisations.api import router as organisations_router
+from lotse.appointments.api import router as appointments_router
+from lotse.cases.api import router as cases_router
 from lotse.consent.api import router as consent_router
+from lotse.contacts.api import router as contacts_router
 from lotse.documents.api import router as documents_router
 from lotse.intake.api import router as intake_router
 from lotse.people.api import router as people_router
+from lotse.planning.api import router as planning_router
 from lotse.privacy.api import router as privacy_router
 
 api = NinjaAPI(
@@ -30,6 +34,10 @@ api.add_router("/", consent_router)
 api.add_router("/", intake_router)
 api.add_router("/", documents_router)
 api.add_router("/", privacy_router)
+api.add_router("/", cases_router)
+api.add_router("/", contacts_router)
+api.add_router("/", planning_router)
+api.add_router("/", appointments_router)
 
 
 @api.exception_handler(NinjaValidationError)
