@@ -159,8 +159,8 @@ class Closure(models.Model):
     follow_up_on = models.DateField(_("sustainability check on"), null=True, blank=True)
     follow_up_done_on = models.DateField(_("sustainability checked on"), null=True, blank=True)
     follow_up_note = models.TextField(_("result of the sustainability check"), blank=True, max_length=5000)
-    handed_over_to = models.ForeignKey("organisations.Team", verbose_name=_("handed over to"), null=True,
-                                       blank=True, on_delete=models.SET_NULL, related_name="+")
+    handed_over_to = models.ForeignKey("network.Partner", verbose_name=_("handed over to"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
     reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
     reopen_reason = models.CharField(_("reason for reopening"), max_length=500, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -9,6 +9,9 @@ from lotse.access import policy
 def _navigation(request) -> list[dict]:
     user = request.user
     items = [{"label": _("Start"), "url": reverse("core:home"), "name": "home"}]
+    if policy.casework_team_ids(user):
+        items.append({"label": _("Worklist"), "url": reverse("cases:worklist"), "name": "worklist"})
+        items.append({"label": _("Cases"), "url": reverse("cases:case_list"), "name": "cases"})
     if policy.client_team_ids(user):
         items.append({"label": _("First contacts"), "url": reverse("intake:first_contact_list"), "name": "intake"})
         items.append({"label": _("Persons"), "url": reverse("people:person_list"), "name": "people"})

@@ -90,3 +90,13 @@ def differences(form: forms.Form, current: Model, *, skip: tuple[str, ...] = ("v
             result.append(Difference(label=str(field.label or name), stored=_display(field, stored),
                                      yours=_display(field, form.cleaned_data[name])))
     return result
+
+
+def stale_context(form: forms.Form, current: Model, *, changed_at=None, changed_by=None) -> dict:
+    """For the view after a conflict: what differs, and the form re-armed with the current version so the
+    editor can save deliberately after checking."""
+    result = {"differences": differences(form, current), "changed_at": changed_at, "changed_by": changed_by}
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    form.data = data
+    return result

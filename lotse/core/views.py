@@ -34,6 +34,10 @@ def home(request):
         context["figures"] = aggregate_figures(actor=user)
     if policy.client_team_ids(user):
         context["expiring_releases"] = list(releases_expiring(actor=user)[:20])
+    if policy.casework_team_ids(user):
+        from lotse.cases.selectors import worklist_counts
+
+        context["worklist_counts"] = worklist_counts(actor=user)
     return render(request, "core/home.html", context)
 
 

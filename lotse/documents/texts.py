@@ -66,3 +66,17 @@ def bilingual(name: str, language: str, values: dict) -> dict:
     reference = load(name, REFERENCE_LANGUAGE)["texts"]
     translation = None if language == REFERENCE_LANGUAGE else load(name, language)["texts"]
     return _pair(reference, translation, values)
+
+
+# ISO 639-2/3 codes of the language catalogue (codelists "sprachen") -> document language.
+CATALOGUE_LANGUAGES = {
+    "deu": "de", "ger": "de", "eng": "en", "ara": "ar", "arb": "ar", "apc": "ar", "acm": "ar", "fas": "fa",
+    "per": "fa", "pes": "fa", "prs": "fa", "pus": "ps", "pbt": "ps", "pbu": "ps", "ukr": "uk", "rus": "ru",
+    "tur": "tr", "fra": "fr", "fre": "fr", "tir": "ti",
+}
+
+
+def language_for(person) -> str:
+    """The document language for the person: their preferred language if Lotse has texts for it, else German."""
+    code = getattr(getattr(person, "preferred_language", None), "code", "") or ""
+    return CATALOGUE_LANGUAGES.get(code.lower(), REFERENCE_LANGUAGE)

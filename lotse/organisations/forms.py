@@ -73,3 +73,31 @@ class StaffMemberForm(MembershipFields):
 
 class StaffSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name or user name"), max_length=100, required=False)
+
+
+class OfferingRulesForm(forms.Form):
+    """The programme's case-work rules; an empty field means the programme's default (shown as placeholder)."""
+
+    LABELS = {
+        "time_limit_months": (_("Programme time limit (months)"), _("Empty: no time limit.")),
+        "time_limit_warning_days": (_("Warn before the time limit (days)"), ""),
+        "intensive_weeks": (_("Intensive phase at the start (weeks)"), ""),
+        "intensive_interval_days": (_("Contact at least every … days in the intensive phase"), ""),
+        "regular_interval_days": (_("Contact at least every … days afterwards"), ""),
+        "follow_up_months": (_("Sustainability check after closure (months)"), ""),
+        "handover_after_years": (_("Hand-over reminder after moving into an own flat (years)"), ""),
+        "expiry_warning_days": (_("Warn before releases and residence documents run out (days)"), ""),
+        "scale_min": (_("Assessment scale: lowest value"), ""),
+        "scale_max": (_("Assessment scale: highest value"), ""),
+    }
+
+    def __init__(self, *args, defaults, **kwargs):
+        from lotse.organisations.programme_settings import LIMITS
+
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.LABELS.items():
+            low, high = LIMITS[name]
+            default = getattr(defaults, name)
+            self.fields[name] = forms.IntegerField(
+                label=label, required=False, min_value=low, max_value=high, help_text=help_text,
+                widget=forms.NumberInput(attrs={"placeholder": "" if default is None else str(default)}))

@@ -225,3 +225,35 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
         audit_record(actor=actor, action="user.activated" if is_active else "user.deactivated",
                      category=Category.WRITE, obj=user)
     return user
+
+
+@transaction.atomic
+def offering_rules_update(*, actor: User, offering: ProgrammeOffering, rules: dict) -> ProgrammeOffering:
+    """Store the programme's case-work rules (time limit, contact cadence, …); None restores the default."""
+    from lotse.organisations.programme_settings import LIMITS
+
+    locked = ProgrammeOffering.objects.select_for_update().get(pk=offering.pk)
+    stored = dict(locked.settings) if isinstance(locked.settings, dict) else {}
+    errors = {}
+    for name, value in rules.items():
+        if name not in LIMITS:
+            errors[name] = _("Unknown setting.")
+            continue
+        low, high = LIMITS[name]
+        if value is None:
+            stored.pop(name, None)
+        elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[name] = _("Please enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        else:
+            stored[name] = value
+    low_value, high_value = stored.get("scale_min"), stored.get("scale_max")
+    if low_value is not None and high_value is not None and high_value <= low_value:
+        errors["scale_max"] = _("The highest value must be greater than the lowest.")
+    if errors:
+        raise ValidationError(errors)
+    if stored != locked.settings:
+        locked.settings = stored
+        locked.save(update_fields=["settings"])
+        audit_record(actor=actor, action="offering.rules_updated", category=Category.WRITE, obj=locked,
+                     organisation=locked.organisation, details={"settings": stored})
+    return locked

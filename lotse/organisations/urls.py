@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisationen/<uuid:public_id>/teams/neu/", views.team_create, name="team_create"),
     path("organisationen/<uuid:public_id>/mitarbeitende/neu/", views.staff_create, name="staff_create"),
     path("programme/<uuid:public_id>/bearbeiten/", views.offering_edit, name="offering_edit"),
+    path("programme/<uuid:public_id>/regeln/", views.offering_rules, name="offering_rules"),
     path("teams/<uuid:public_id>/", views.team_detail, name="team_detail"),
     path("teams/<uuid:public_id>/bearbeiten/", views.team_edit, name="team_edit"),
     path("mitarbeitende/", views.staff_list, name="staff_list"),

@@ -146,6 +146,29 @@ def offering_edit(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+def offering_rules(request, public_id):
+    from lotse.organisations.forms import OfferingRulesForm
+    from lotse.organisations.programme_settings import PROGRAMME_DEFAULTS, ProgrammeSettings
+
+    offering = selectors.offering_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
+    organisation = offering.organisation
+    stored = offering.settings if isinstance(offering.settings, dict) else {}
+    form = OfferingRulesForm(request.POST or None, initial={name: stored.get(name) for name in OfferingRulesForm.LABELS},
+                             defaults=PROGRAMME_DEFAULTS.get(offering.programme, ProgrammeSettings()))
+    detail_url = reverse("organisations:organisation_detail", args=[organisation.public_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offering_rules_update(actor=request.user, offering=offering, rules=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, _("The changes have been saved."), detail_url)
+    return _form_page(request, form=form, title=_("Case-work rules of %(programme)s") % {"programme": offering.name},
+                      submit_label=_("Save"), cancel_url=detail_url, breadcrumbs=_crumbs(*_orgs_crumb(organisation)),
+                      intro=_("Empty fields use the programme's default, shown in grey."))
+
+
+@require_http_methods(["GET", "POST"])
 def team_create(request, public_id):
     organisation = selectors.organisation_get(actor=request.user, public_id=public_id)
     if not policy.may_administer_organisation(request.user, organisation):

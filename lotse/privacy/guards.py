@@ -59,19 +59,8 @@ def _restricted(person, *, on=None) -> str | None:
 
 @erasure_blocker
 def _open_case(person, *, on=None) -> str | None:
-    """Case management is not built yet; once ``cases.Case`` exists, an open case blocks erasure."""
-    try:
-        case = apps.get_model("cases", "Case")
-    except LookupError:
-        return None
-    field_names = {f.name for f in case._meta.get_fields()}
-    if "person" not in field_names:
-        return None
-    cases = case._default_manager.filter(person=person)
-    if "status" in field_names:
-        cases = cases.exclude(status="closed")
-    elif "closed_on" in field_names:
-        cases = cases.filter(closed_on__isnull=True)
-    if cases.exists():
+    """Open or waiting cases block erasure; closed cases are erased with the person (cases.services)."""
+    case = apps.get_model("cases", "Case")
+    if case._default_manager.filter(person=person).exclude(status="closed").exists():
         return _("The person has an open case. Close the case before erasing the person.")
     return None

@@ -39,6 +39,7 @@ SPECS: dict[str, Spec] = {
     "organisations:organisation_edit": Spec(allowed=frozenset({SYSADMIN}), kwargs=org_a),
     "organisations:offering_create": Spec(allowed=ADMINS, kwargs=org_a),
     "organisations:offering_edit": Spec(allowed=ADMINS, kwargs=lambda fx: {"public_id": fx.a.offering.public_id}),
+    "organisations:offering_rules": Spec(allowed=ADMINS, kwargs=lambda fx: {"public_id": fx.a.offering.public_id}),
     "organisations:team_create": Spec(allowed=ADMINS, kwargs=org_a),
     "organisations:team_detail": Spec(allowed=PERSONAL, kwargs=team_a),
     "organisations:team_edit": Spec(allowed=ADMINS, kwargs=team_a),
