@@ -106,6 +106,7 @@ def seed_demo() -> dict:
             created["memberships"] += new
     created["persons"] = _seed_persons(teams)
     created["partners"] = _seed_network(organisations)
+    created["casework"] = _seed_casework()
     if any(created.values()):
         audit_record(actor=None, actor_label="seed_demo", action="demo.seeded", category=Category.WRITE,
                      details=created)
@@ -212,4 +213,37 @@ def _seed_network(organisations: dict) -> int:
                        valid_until=today + timedelta(days=20), form="paper")
     if not Case.objects.filter(person=amal).exists():
         case_request(actor=actor, person=amal, offering=amal.team.offerings.first())
+    return created
+
+
+CASEWORK_DEMOS = ("lotse.appointments.demo.seed_demo", "lotse.contacts.demo.seed_demo",
+                  "lotse.planning.demo.seed_demo")
+
+
+def _seed_casework() -> int:
+    """The Haddad MBE case in case management: Karim co-counselled, contacts, assessment, plan, agreement,
+    appointments (each area seeds its own part and does nothing when it is already there)."""
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from lotse.cases.models import Case, CaseMember, Phase, PhaseChange
+    from lotse.people.models import Person
+
+    case = Case.objects.filter(person__family_name="Haddad", person__given_names="Amal", status="open").first()
+    if case is None or case.owner is None:
+        return 0
+    created = 0
+    karim = Person.objects.filter(family_name="Haddad", given_names="Karim", team=case.team).first()
+    if karim is not None and not CaseMember.objects.filter(case=case, person=karim).exists():
+        CaseMember.objects.create(case=case, person=karim, since=case.opened_on)
+        created += 1
+    if case.phase == Phase.CLEARING:
+        today = timezone.localdate()
+        PhaseChange.objects.create(case=case, from_phase=Phase.CLEARING, to_phase=Phase.MONITORING, changed_on=today,
+                                   note="Integrationsplan vereinbart", changed_by=case.owner)
+        Case.objects.filter(pk=case.pk).update(phase=Phase.MONITORING, phase_since=today)
+        case.refresh_from_db()
+        created += 1
+    for path in CASEWORK_DEMOS:
+        import_string(path)(case=case, actor=case.owner)
     return created

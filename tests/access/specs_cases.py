@@ -76,3 +76,17 @@ SPECS = {
     "cases:case_reopen": Spec(allowed=CASEWORK, kwargs=case),
     "cases:follow_up": Spec(allowed=CASEWORK, kwargs=lambda fx: {"public_id": closed_case_closure(fx).public_id}),
 }
+
+SPECS.update({
+    "api:case_list": Spec(allowed=CASEWORK, api=True),
+    "api:case_create": Spec(allowed=CASEWORK, api=True, method="POST", body=lambda fx: (
+        '{"person": "%s", "offering": "%s"}' % (fx.extra["person"].public_id, fx.a.offering.public_id))),
+    "api:case_detail": Spec(allowed=CASEWORK, api=True, kwargs=case),
+    "api:case_phase": Spec(allowed=CASEWORK, api=True, kwargs=case, method="POST",
+                           body='{"phase": "counselling", "on": "2000-01-01", "version": 1}'),
+    "api:case_tasks": Spec(allowed=CASEWORK, api=True, kwargs=case),
+    "api:task_create": Spec(allowed=CASEWORK, api=True, kwargs=case, method="POST",
+                            body='{"title": "x", "responsible": "client", "due_on": "2000-01-01"}'),
+    "api:case_close": Spec(allowed=CASEWORK, api=True, kwargs=case, method="POST",
+                           body='{"reason": "goals_reached", "indicators": {}, "version": 1}'),
+})
