@@ -150,7 +150,51 @@ def collect(person: Person) -> dict:
         if person.restricted_at else None,
         "access_log": access_log(public_ids),
     }
+    data.update(_casework(person_ids))
     return data
+
+
+CONFIDENTIAL_WITHHELD = "[confidential note of the counsellor: disclosed on request after review (§ 29 BDSG)]"
+
+
+def _casework(person_ids: list[int]) -> dict:
+    """Cases the person is main client or co-counselled member of, with contacts, plans and assessments."""
+    from lotse.cases.models import Case, Task
+    from lotse.contacts.models import Contact
+    from lotse.planning.models import Assessment, Goal
+
+    cases = list(Case.objects.filter(Q(person_id__in=person_ids) | Q(members__person_id__in=person_ids))
+                 .distinct().select_related("offering", "team").order_by("requested_on", "pk"))
+    ids = [case.pk for case in cases]
+    contacts = (Contact.objects.filter(case_id__in=ids).select_related("case__offering")
+                .prefetch_related("topics").order_by("occurred_at", "pk"))
+    goals = Goal.objects.filter(plan__case_id__in=ids).prefetch_related("steps").order_by("plan_id", "position", "pk")
+    assessments = Assessment.objects.filter(case_id__in=ids).prefetch_related("items").order_by("assessed_on", "pk")
+    return {
+        "cases": [{"programme": case.offering.name, "status": str(case.get_status_display()),
+                   "phase": str(case.get_phase_display()), "role": "main client" if case.person_id in person_ids
+                   else "co-counselled family member", "opened_on": _plain(case.opened_on),
+                   "closed_on": _plain(case.closed_on)} for case in cases],
+        "counselling_contacts": [
+            {"programme": contact.case.offering.name, "occurred_at": _plain(contact.occurred_at),
+             "duration_minutes": contact.duration_minutes, "kind": str(contact.get_kind_display()),
+             "outcome": str(contact.get_outcome_display()), "occasion": contact.occasion,
+             "topics": sorted(str(topic) for topic in contact.topics.all()),
+             "notes": CONFIDENTIAL_WITHHELD if contact.notes_confidential and contact.notes else contact.notes}
+            for contact in contacts],
+        "assessments": [
+            {"assessed_on": _plain(assessment.assessed_on), "note": assessment.note,
+             "items": [{"domain": item.domain, "rating": item.rating, "strengths": item.strengths,
+                        "needs": item.needs, "notes": item.notes} for item in assessment.items.all()]}
+            for assessment in assessments],
+        "goals": [{"category": str(goal.get_category_display()), "client_words": goal.client_words,
+                   "target_on": _plain(goal.target_on), "status": str(goal.get_status_display()),
+                   "steps": [f"{step.description} ({step.get_responsible_display()}, {step.due_on:%d.%m.%Y}, "
+                             f"{step.get_status_display()})" for step in goal.steps.all()]} for goal in goals],
+        "tasks": [{"title": task.title, "responsible": str(task.get_responsible_display()),
+                   "due_on": _plain(task.due_on), "status": str(task.get_status_display())}
+                  for task in Task.objects.filter(case_id__in=ids).order_by("due_on", "pk")],
+    }
 
 
 SECTIONS = (
@@ -166,6 +210,11 @@ SECTIONS = (
     ("corrections", lambda: _("Corrections"), "privacy.CorrectionRecord"),
     ("legal_holds", lambda: _("Legal holds"), "privacy.LegalHold"),
     ("merged_records", lambda: _("Records merged into this one"), None),
+    ("cases", lambda: _("Cases"), "cases.Case"),
+    ("counselling_contacts", lambda: _("Counselling contacts"), "contacts.Contact"),
+    ("assessments", lambda: _("Assessments"), "planning.Assessment"),
+    ("goals", lambda: _("Goals of the integration plan"), "planning.Goal"),
+    ("tasks", lambda: _("Tasks"), "cases.Task"),
 )
 
 COLUMN_LABELS = {
@@ -175,6 +224,8 @@ COLUMN_LABELS = {
     "since": lambda: _("Since"), "until": lambda: _("Until"), "kind": lambda: _("Relation"),
     "direction": lambda: _("Direction"), "other_person": lambda: _("Other person"),
     "file_number": lambda: _("File number"), "merged_on": lambda: _("Merged on"),
+    "programme": lambda: _("Programme"), "role": lambda: _("Role"), "topics": lambda: _("Topics"),
+    "items": lambda: _("Life domains"), "steps": lambda: _("Steps"),
 }
 
 
