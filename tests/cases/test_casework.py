@@ -150,6 +150,16 @@ def test_a_user_who_lost_access_meanwhile_is_refused_and_nothing_is_saved(case, 
                              due_on=timezone.localdate())
     case.refresh_from_db()
     assert case.phase == Phase.CLEARING and case.version == version and not Task.objects.exists()
+
+
+def test_a_form_sent_after_losing_access_is_refused_and_the_denial_recorded(case, counsellor, cclient):
+    url = reverse("cases:case_phase", args=[case.public_id])
+    assert cclient.get(url).status_code == 200
+    Membership.objects.filter(user=counsellor).update(is_active=False)
+    response = cclient.post(url, {"phase": "counselling", "on": timezone.localdate().isoformat(),
+                                  "version": case.version})
+    assert response.status_code == 404
+    assert Case.objects.get(pk=case.pk).phase == Phase.CLEARING
     assert AuditEvent.objects.filter(action="access.denied").exists()
 
 
