@@ -48,6 +48,16 @@ def case_get(*, actor, public_id, action: Action = Action.VIEW) -> Case:
                              action=action, public_id=public_id)
 
 
+def task_get(*, actor, public_id, action: Action = Action.VIEW) -> Task:
+    return policy.get_or_404(actor, Task.objects.select_related("case__person", "case__team"), action=action,
+                             public_id=public_id)
+
+
+def closure_get(*, actor, public_id, action: Action = Action.VIEW) -> Closure:
+    return policy.get_or_404(actor, Closure.objects.select_related("case__person", "case__team"), action=action,
+                             public_id=public_id)
+
+
 def case_list(*, actor, mine: bool = True, status: str = Case.Status.OPEN, cursor: str | None = None):
     """The actor's cases (owner or deputy) or all cases of their teams, keyset-paginated."""
     cases = _cases(actor).select_related("person", "offering", "owner")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.cases import forms, selectors, services
-from lotse.cases.models import Case, Closure, ClosureReason, Task
+from lotse.cases.models import Case, ClosureReason
 from lotse.consent.selectors import partner_choices
 from lotse.core.forms import add_service_errors
 from lotse.core.versioning import is_stale, stale_context
@@ -150,10 +150,7 @@ def case_phase(request, public_id):
         except ValidationError as error:
             if is_stale(error):
                 current = selectors.case_get(actor=request.user, public_id=public_id)
-                stale = {"differences": [], "changed_at": current.updated_at}
-                data = form.data.copy()
-                data["version"] = str(current.version)
-                form.data = data
+                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
             add_service_errors(form, error)
         else:
             messages.success(request, _("The phase has been changed."))
@@ -212,8 +209,7 @@ def task_create(request, public_id):
 
 @require_POST
 def task_status(request, public_id):
-    task = policy.get_or_404(request.user, Task.objects.select_related("case__person", "case__team"),
-                             action=Action.CHANGE, public_id=public_id)
+    task = selectors.task_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     form = forms.TaskStatusForm(request.POST)
     url = reverse("cases:case_detail", args=[task.case.public_id]) + "#tasks"
     if not form.is_valid():
@@ -252,10 +248,7 @@ def case_close(request, public_id):
         except ValidationError as error:
             if is_stale(error):
                 current = selectors.case_get(actor=request.user, public_id=public_id)
-                stale = {"differences": [], "changed_at": current.updated_at}
-                data = form.data.copy()
-                data["version"] = str(current.version)
-                form.data = data
+                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
             add_service_errors(form, error)
         else:
             messages.success(request, _("The case has been closed."))
@@ -283,8 +276,7 @@ def case_reopen(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def follow_up(request, public_id):
-    closure = policy.get_or_404(request.user, Closure.objects.select_related("case__person", "case__team"),
-                                action=Action.CHANGE, public_id=public_id)
+    closure = selectors.closure_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     form = forms.FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -92,10 +92,12 @@ def differences(form: forms.Form, current: Model, *, skip: tuple[str, ...] = ("v
     return result
 
 
-def stale_context(form: forms.Form, current: Model, *, changed_at=None, changed_by=None) -> dict:
-    """For the view after a conflict: what differs, and the form re-armed with the current version so the
-    editor can save deliberately after checking."""
-    result = {"differences": differences(form, current), "changed_at": changed_at, "changed_by": changed_by}
+def stale_context(form: forms.Form, current: Model, *, changed_at=None, changed_by=None,
+                  compare: bool = True) -> dict:
+    """For the view after a conflict: what differs (when the form edits ``current``'s own fields), and the
+    form re-armed with the current version so the editor can save deliberately after checking."""
+    result = {"differences": differences(form, current) if compare else [], "changed_at": changed_at,
+              "changed_by": changed_by}
     data = form.data.copy()
     data["version"] = str(current.version)
     form.data = data
