@@ -310,11 +310,22 @@ def office_hour_update(*, actor, office_hour: OfficeHour, user, weekday, starts_
 
 
 @transaction.atomic
-def office_hour_delete(*, actor, office_hour: OfficeHour) -> None:
+def office_hour_end(*, actor, office_hour: OfficeHour) -> OfficeHour | None:
+    """The office hour no longer takes place: it ends yesterday (the schedule's history stays). One that has
+    not started yet is removed. Ending an office hour that has already ended changes nothing."""
     locked = _locked_office_hour(actor=actor, office_hour=office_hour)
-    audit_record(actor=actor, action="office_hour.deleted", category=Category.WRITE, obj=locked,
-                 organisation=locked.team.organisation_id)
-    locked.delete()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    if locked.valid_from > yesterday:
+        audit_record(actor=actor, action="office_hour.deleted", category=Category.WRITE, obj=locked,
+                     organisation=locked.team.organisation_id)
+        locked.delete()
+        return None
+    if locked.valid_until is None or locked.valid_until > yesterday:
+        locked.valid_until = yesterday
+        locked.save(update_fields=["valid_until"])
+        audit_record(actor=actor, action="office_hour.ended", category=Category.WRITE, obj=locked,
+                     organisation=locked.team.organisation_id)
+    return locked
 
 
 # ---- calendar feed ---------------------------------------------------------------------------------

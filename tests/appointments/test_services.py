@@ -177,13 +177,20 @@ def test_office_hours_own_and_team_lead(counsellor, org_a, org_b):
                                     starts_at=time(14), ends_at=time(13), location="")
     assert {"weekday", "ends_at", "location"} <= set(error.value.message_dict)
     with pytest.raises(PermissionDenied):
-        services.office_hour_delete(actor=org_b.user("team_lead"), office_hour=hour)
+        services.office_hour_end(actor=org_b.user("team_lead"), office_hour=hour)
     services.office_hour_update(actor=lead, office_hour=hour, user=counsellor, weekday=1, starts_at=time(9),
                                 ends_at=time(11), location="Caritas-Haus", room="1.05")
     hour.refresh_from_db()
     assert hour.room == "1.05" and hour.ends_at == time(11)
-    services.office_hour_delete(actor=counsellor, office_hour=hour)
-    assert OfficeHour.objects.count() == 1
+    services.office_hour_end(actor=counsellor, office_hour=hour)
+    assert OfficeHour.objects.count() == 1  # had not started yet: removed
+    started = services.office_hour_create(actor=lead, team=org_a.team, user=counsellor, weekday=4, starts_at=time(9),
+                                          ends_at=time(10), location="Rathaus",
+                                          valid_from=timezone.localdate() - timedelta(days=30))
+    for _ in range(2):
+        services.office_hour_end(actor=lead, office_hour=started)
+    started.refresh_from_db()
+    assert started.valid_until == timezone.localdate() - timedelta(days=1) and OfficeHour.objects.count() == 2
 
 
 def test_calendar_feed_token(counsellor):
