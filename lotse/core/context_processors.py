@@ -12,6 +12,8 @@ def _navigation(request) -> list[dict]:
     if policy.casework_team_ids(user):
         items.append({"label": _("Worklist"), "url": reverse("cases:worklist"), "name": "worklist"})
         items.append({"label": _("Cases"), "url": reverse("cases:case_list"), "name": "cases"})
+        items.append({"label": _("Appointments"), "url": reverse("appointments:appointment_list"),
+                      "name": "appointments"})
     if policy.client_team_ids(user):
         items.append({"label": _("First contacts"), "url": reverse("intake:first_contact_list"), "name": "intake"})
         items.append({"label": _("Persons"), "url": reverse("people:person_list"), "name": "people"})

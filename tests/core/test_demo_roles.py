@@ -11,11 +11,15 @@ from tests.factories import login
 pytestmark = pytest.mark.django_db
 
 NAV = {
-    "berater": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
-    "jmd-berater": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
-    "teamleitung": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "berater": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
+                    "Mitarbeitende", "Mein Konto"},
+    "jmd-berater": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
+                    "Mitarbeitende", "Mein Konto"},
+    "teamleitung": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
+                    "Mitarbeitende", "Mein Konto"},
     "orgadmin": {"Start", "Partner", "Organisationen", "Mitarbeitende", "Protokoll", "Mein Konto"},
-    "sim-beraterin": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
+    "sim-beraterin": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
+                    "Mitarbeitende", "Mein Konto"},
     "unterkunft": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
     "koordination": {"Start", "Organisationen", "Mein Konto"},
     "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Kataloge", "Protokoll", "Mein Konto"},
