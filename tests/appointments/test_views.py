@@ -116,9 +116,11 @@ def test_create_for_a_case_by_form(case, counsellor, cclient, django_assert_max_
     assert AuditEvent.objects.filter(action="appointment.viewed").exists()
 
 
-def test_internal_appointment_by_form(counsellor, org_a, cclient):
+def test_internal_appointment_by_form(counsellor, org_a, cclient, django_assert_max_num_queries):
     url = reverse("appointments:appointment_create")
     day = timezone.localdate() + timedelta(days=1)
+    with django_assert_max_num_queries(20):
+        assert cclient.get(url).status_code == 200
     response = cclient.post(url, {"team": org_a.team.public_id, "owner": counsellor.public_id, "kind": "appointment",
                                   "day": day.isoformat(), "starts": "13:00", "note": "Teamsitzung"})
     assert response.status_code == 302
@@ -129,19 +131,21 @@ def test_internal_appointment_by_form(counsellor, org_a, cclient):
     assert cclient.get(reverse("appointments:appointment_letter", args=[appointment.public_id])).status_code == 200
 
 
-def test_closed_case_offers_no_new_appointment(case, counsellor, cclient):
+def test_closed_case_offers_no_new_appointment(case, counsellor, cclient, django_assert_max_num_queries):
     from lotse.cases.models import Case
 
     Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
-    response = cclient.get(reverse("appointments:case_appointment_create", args=[case.public_id]))
+    with django_assert_max_num_queries(20):
+        response = cclient.get(reverse("appointments:case_appointment_create", args=[case.public_id]))
     assert response.status_code == 302
 
 
-def test_outcome_buttons(case, counsellor, org_a, cclient):
+def test_outcome_buttons(case, counsellor, org_a, cclient, django_assert_max_num_queries):
     past = services.appointment_create(actor=counsellor, owner=counsellor, team=org_a.team, case=case,
                                        starts_at=timezone.now() - timedelta(hours=3))
     url = reverse("appointments:appointment_status", args=[past.public_id])
-    assert cclient.post(url, {"status": "no_show", "version": 1}).status_code == 302
+    with django_assert_max_num_queries(30):
+        assert cclient.post(url, {"status": "no_show", "version": 1}).status_code == 302
     past.refresh_from_db()
     assert past.status == "no_show" and past.version == 2
     cclient.post(url, {"status": "done", "version": 1})  # stale: refused with a message
@@ -150,7 +154,7 @@ def test_outcome_buttons(case, counsellor, org_a, cclient):
     assert cclient.post(url, {"status": "<b>", "version": "x"}).status_code == 302
 
 
-def test_concurrent_edit_with_two_sessions(case, counsellor, org_a, soon):
+def test_concurrent_edit_with_two_sessions(case, counsellor, org_a, soon, django_assert_max_num_queries):
     lead = org_a.user("team_lead")
     appointment = services.appointment_create(actor=counsellor, owner=counsellor, team=org_a.team, case=case,
                                               starts_at=soon, location="Caritas-Haus", room="1.04")
@@ -162,7 +166,8 @@ def test_concurrent_edit_with_two_sessions(case, counsellor, org_a, soon):
     base = {"owner": counsellor.public_id, "kind": "appointment", "day": timezone.localtime(soon).date().isoformat(),
             "starts": "10:00", "ends": "10:30", "location": "Caritas-Haus", "version": 1}
     assert first.post(url, {**base, "room": "2.01"}).status_code == 302
-    response = second.post(url, {**base, "room": "3.07"})
+    with django_assert_max_num_queries(30):
+        response = second.post(url, {**base, "room": "3.07"})
     assert response.status_code == 409
     html = response.content.decode()
     assert 'id="stale-warning"' in html and "2.01" in html and "3.07" in html
@@ -175,11 +180,12 @@ def test_concurrent_edit_with_two_sessions(case, counsellor, org_a, soon):
     assert appointment.room == "3.07" and appointment.version == 3
 
 
-def test_lost_access_refused_and_recorded(case, counsellor, org_a, soon, cclient):
+def test_lost_access_refused_and_recorded(case, counsellor, org_a, soon, cclient, django_assert_max_num_queries):
     appointment = services.appointment_create(actor=counsellor, owner=counsellor, team=org_a.team, case=case,
                                               starts_at=soon)
     url = reverse("appointments:appointment_edit", args=[appointment.public_id])
-    assert cclient.get(url).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert cclient.get(url).status_code == 200
     Membership.objects.filter(user=counsellor).update(is_active=False)
     response = cclient.post(url, {"owner": counsellor.public_id, "kind": "appointment", "starts": "11:00",
                                   "day": timezone.localtime(soon).date().isoformat(), "version": 1})
@@ -207,9 +213,10 @@ def test_office_hours_page_by_weekday(counsellor, org_a, cclient, django_assert_
     assert cclient.get(reverse("appointments:office_hour_edit", args=[other.public_id])).status_code == 404
 
 
-def test_office_hour_form(counsellor, org_a, cclient):
+def test_office_hour_form(counsellor, org_a, cclient, django_assert_max_num_queries):
     url = reverse("appointments:office_hour_create")
-    assert cclient.get(url).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert cclient.get(url).status_code == 200
     response = cclient.post(url, {"team": org_a.team.public_id, "user": counsellor.public_id, "weekday": 1,
                                   "starts_at": "12:00", "ends_at": "09:00", "location": "Caritas-Haus"})
     assert response.status_code == 200 and not OfficeHour.objects.exists()
