@@ -25,7 +25,8 @@ def seed_demo(*, case, actor) -> None:
         office_hour_create(actor=actor, team=case.team, user=actor, weekday=3, starts_at=time(14), ends_at=time(16),
                            location="Stadtteilbüro Nord", room="Beratungsraum", valid_from=start_of_year)
     appointment_create(actor=actor, owner=actor, team=case.team, case=case, kind="appointment",
-                       starts_at=_next(0, time(10)), ends_at=_next(0, time(11)), location="Caritas-Haus, Marktstraße 12",
+                       starts_at=_next(0, time(10)), ends_at=_next(0, time(11)),
+                       location="Caritas-Haus, Marktstraße 12",
                        room="1.04", interpreter_needed=True, interpreter_language="ara",
                        note="Fortschreibung Integrationsplan, Anerkennung der Berufsabschlüsse")
     appointment_create(actor=actor, owner=actor, team=case.team, case=case, kind="home_visit",

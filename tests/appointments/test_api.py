@@ -53,7 +53,8 @@ def test_create_detail_update_and_list(case, counsellor, org_a, soon, django_ass
 def test_bad_input_gives_german_messages_not_errors(case, counsellor, soon):
     api = _client(counsellor)
     cases = [
-        {"case": str(case.public_id), "starts_at": soon.isoformat(), "ends_at": (soon - timedelta(hours=1)).isoformat()},
+        {"case": str(case.public_id), "starts_at": soon.isoformat(),
+         "ends_at": (soon - timedelta(hours=1)).isoformat()},
         {"case": str(case.public_id), "starts_at": (timezone.now() + timedelta(days=800)).isoformat()},
         {"case": str(case.public_id), "starts_at": soon.isoformat(), "interpreter_needed": True,
          "interpreter_language": "<script>"},
