@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lotse.contacts import views
 
 app_name = "contacts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("faelle/<uuid:public_id>/kontakte/", views.contact_list, name="contact_list"),
+    path("faelle/<uuid:public_id>/kontakte/neu/", views.contact_create, name="contact_create"),
+    path("kontakte/<uuid:public_id>/", views.contact_detail, name="contact_detail"),
+    path("kontakte/<uuid:public_id>/bearbeiten/", views.contact_edit, name="contact_edit"),
+    path("kontakte/<uuid:public_id>/gespraechsprotokoll/", views.contact_document, name="contact_document"),
+]

@@ -30,7 +30,7 @@ FORM_PAGES = sorted(
     and key not in {"core:home", "organisations:organisation_list", "organisations:organisation_detail",
                     "organisations:team_detail", "organisations:staff_list", "organisations:staff_detail",
                     "audit:event_list", "audit:record_log", "documents:person_document",
-                    "documents:release_document"}
+                    "documents:release_document", "planning:agreement_document", "contacts:contact_document"}
 )
 
 

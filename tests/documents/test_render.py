@@ -177,8 +177,8 @@ def test_unsupported_language_and_unknown_kind_are_refused():
         services.document_validate(kind="consent_form", language="xx")
     assert "in der Sprache „xx“ nicht verfügbar" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
-        services.document_validate(kind="goal_agreement", language="de")
-    assert "Unbekannte Dokumentart „goal_agreement“" in error.value.messages[0]
+        services.document_validate(kind="birthday_card", language="de")
+    assert "Unbekannte Dokumentart „birthday_card“" in error.value.messages[0]
 
 
 @pytest.mark.django_db
