@@ -41,7 +41,6 @@ class CasePage(Schema):
 
 
 class CaseIn(Schema):
-    person: UUID
     offering: UUID
     priority: Case.Priority = Case.Priority.NORMAL
 
@@ -104,6 +103,8 @@ def _fresh(actor, case: Case) -> Case:
 
 @router.get("/cases", response=CasePage, summary="Meine Fälle oder die Fälle meiner Teams")
 def case_list(request, all_teams: bool = False, status: Case.Status = Case.Status.OPEN, cursor: str | None = None):
+    if not policy.casework_team_ids(request.user):
+        policy.deny(request.user, "case.list")
     page = selectors.case_list(actor=request.user, mine=not all_teams, status=status, cursor=cursor)
     from django.db.models import prefetch_related_objects
 
@@ -111,9 +112,10 @@ def case_list(request, all_teams: bool = False, status: Case.Status = Case.Statu
     return CasePage(items=[_case_out(case) for case in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("/cases", response={201: CaseOut}, summary="Fall eröffnen (oder Warteliste, wenn das Team voll ist)")
-def case_create(request, payload: CaseIn):
-    person = person_get(actor=request.user, public_id=payload.person, action=Action.CHANGE)
+@router.post("/persons/{public_id}/cases", response={201: CaseOut},
+             summary="Fall eröffnen (oder Warteliste, wenn das Team voll ist)")
+def case_create(request, public_id: UUID, payload: CaseIn):
+    person = person_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     offering = ProgrammeOffering.objects.filter(public_id=payload.offering, organisation=person.organisation,
                                                 is_active=True).first()
     if offering is None:

@@ -31,6 +31,7 @@ class ContactForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices, initial=ContactOutcome.TOOK_PLACE,
                                 widget=forms.RadioSelect)
     topics = TopicField(label=_("Topics"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+                        to_field_name="code",
                         help_text=_("Required when the contact took place."))
     occasion = forms.CharField(label=_("Occasion"), max_length=500, required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)

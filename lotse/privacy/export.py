@@ -161,15 +161,21 @@ def _casework(person_ids: list[int]) -> dict:
     """Cases the person is main client or co-counselled member of, with contacts, plans and assessments."""
     from lotse.cases.models import Case, Task
     from lotse.contacts.models import Contact
-    from lotse.planning.models import Assessment, Goal
+    from lotse.planning.models import AssessmentItem, Goal
 
     cases = list(Case.objects.filter(Q(person_id__in=person_ids) | Q(members__person_id__in=person_ids))
                  .distinct().select_related("offering", "team").order_by("requested_on", "pk"))
     ids = [case.pk for case in cases]
+    if not ids:
+        return {"cases": [], "counselling_contacts": [], "assessments": [], "goals": [], "tasks": []}
     contacts = (Contact.objects.filter(case_id__in=ids).select_related("case__offering")
                 .prefetch_related("topics").order_by("occurred_at", "pk"))
     goals = Goal.objects.filter(plan__case_id__in=ids).prefetch_related("steps").order_by("plan_id", "position", "pk")
-    assessments = Assessment.objects.filter(case_id__in=ids).prefetch_related("items").order_by("assessed_on", "pk")
+    items = AssessmentItem.objects.filter(assessment__case_id__in=ids).select_related("assessment").order_by(
+        "assessment__assessed_on", "assessment_id", "pk")
+    assessments: dict = {}
+    for item in items:  # every assessment holds its life domains: one query for both
+        assessments.setdefault(item.assessment, []).append(item)
     return {
         "cases": [{"programme": case.offering.name, "status": str(case.get_status_display()),
                    "phase": str(case.get_phase_display()), "role": "main client" if case.person_id in person_ids
@@ -185,8 +191,8 @@ def _casework(person_ids: list[int]) -> dict:
         "assessments": [
             {"assessed_on": _plain(assessment.assessed_on), "note": assessment.note,
              "items": [{"domain": item.domain, "rating": item.rating, "strengths": item.strengths,
-                        "needs": item.needs, "notes": item.notes} for item in assessment.items.all()]}
-            for assessment in assessments],
+                        "needs": item.needs, "notes": item.notes} for item in domain_items]}
+            for assessment, domain_items in assessments.items()],
         "goals": [{"category": str(goal.get_category_display()), "client_words": goal.client_words,
                    "target_on": _plain(goal.target_on), "status": str(goal.get_status_display()),
                    "steps": [f"{step.description} ({step.get_responsible_display()}, {step.due_on:%d.%m.%Y}, "

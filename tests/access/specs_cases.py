@@ -79,8 +79,9 @@ SPECS = {
 
 SPECS.update({
     "api:case_list": Spec(allowed=CASEWORK, api=True),
-    "api:case_create": Spec(allowed=CASEWORK, api=True, method="POST", body=lambda fx: (
-        '{"person": "%s", "offering": "%s"}' % (fx.extra["person"].public_id, fx.a.offering.public_id))),
+    "api:case_create": Spec(allowed=CASEWORK, api=True, method="POST",
+                            kwargs=lambda fx: {"public_id": fx.extra["person"].public_id},
+                            body=lambda fx: '{"offering": "%s"}' % fx.a.offering.public_id),
     "api:case_detail": Spec(allowed=CASEWORK, api=True, kwargs=case),
     "api:case_phase": Spec(allowed=CASEWORK, api=True, kwargs=case, method="POST",
                            body='{"phase": "counselling", "on": "2000-01-01", "version": 1}'),

@@ -23,12 +23,12 @@ def api(client, counsellor):
 
 def test_open_a_case_list_it_change_the_phase_and_close_it(api, make_person, org_a):
     person = make_person()
-    response = api("POST", "/cases", {"person": str(person.public_id), "offering": str(org_a.offering.public_id)})
+    response = api("POST", f"/persons/{person.public_id}/cases", {"offering": str(org_a.offering.public_id)})
     assert response.status_code == 201, response.content
     case = response.json()
     assert case["status"] == "open" and case["phase"] == "clearing" and case["version"] == 1
-    assert api("POST", "/cases", {"person": str(person.public_id),
-                                  "offering": str(org_a.offering.public_id)}).status_code == 400
+    assert api("POST", f"/persons/{person.public_id}/cases",
+               {"offering": str(org_a.offering.public_id)}).status_code == 400
     listed = api("GET", "/cases").json()
     assert [item["id"] for item in listed["items"]] == [case["id"]]
     today = timezone.localdate().isoformat()
