@@ -1,4 +1,4 @@
-"""A counsellor runs a case from opening to closure in the browser, printing every document on the way:
+"""A counsellor runs a case from the first contact to closure in the browser, printing every document on the way:
 conversation record, goal agreement (Arabic), appointment letter; axe on every page visited."""
 
 import io
@@ -36,6 +36,7 @@ def _submit(page, label: str) -> None:
 
 def test_a_case_from_opening_to_closure_with_every_document(page, live_server):
     from lotse.cases.models import Case, Task
+    from lotse.intake.models import FirstContact
     from lotse.network.models import Partner
     from lotse.people.services import PersonData, person_create
     from lotse.planning.models import Goal, GoalAgreement
@@ -47,6 +48,17 @@ def test_a_case_from_opening_to_closure_with_every_document(page, live_server):
     Partner.objects.create(organisation=world.organisation, name="Jobcenter Lindenau", partner_type="job_centre")
     login(page, live_server, counsellor, verified_device(counsellor))
     base = live_server.url
+
+    # First contact in the office hour, linked to the registered person.
+    page.goto(f"{base}/erstkontakte/neu/")
+    page.locator("input[name=channel][value=office_hour]").check()
+    page.locator("input[name=outcome][value=case_opened]").check()
+    page.fill("#id_concern", "Sucht Arbeit und einen Deutschkurs.")
+    _submit(page, page.locator("form.lotse-form button[type=submit]").inner_text().strip())
+    page.goto(f"{base}/erstkontakte/{FirstContact.objects.get().public_id}/")
+    page.select_option("#id_person", str(person.public_id))
+    _submit(page, "Verknüpfen")
+    assert FirstContact.objects.get().person == person
 
     # Open the case from the person's page.
     page.goto(f"{base}/personen/{person.public_id}/")
