@@ -238,7 +238,15 @@ def _seed_casework() -> int:
         CaseMember.objects.create(case=case, person=karim, since=case.opened_on)
         created += 1
     if case.phase == Phase.CLEARING:
+        from datetime import timedelta
+
+        from lotse.organisations.programme_settings import programme_settings
+
         today = timezone.localdate()
+        opened = today - timedelta(days=35)
+        Case.objects.filter(pk=case.pk).update(requested_on=opened, opened_on=opened,
+                                               time_limit_on=programme_settings(case.offering).time_limit_from(opened))
+        PhaseChange.objects.filter(case=case).update(changed_on=opened)
         PhaseChange.objects.create(case=case, from_phase=Phase.CLEARING, to_phase=Phase.MONITORING, changed_on=today,
                                    note="Integrationsplan vereinbart", changed_by=case.owner)
         Case.objects.filter(pk=case.pk).update(phase=Phase.MONITORING, phase_since=today)

@@ -180,7 +180,7 @@ class GoalAgreement(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="goal_agreements")
-    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"), on_delete=models.PROTECT,
+    plan_version = models.ForeignKey(PlanVersion, verbose_name=_("plan version"), on_delete=models.RESTRICT,
                                      related_name="agreements")
     language = models.CharField(_("language of the client"), max_length=10, default="de")
     signed_on = models.DateField(_("signed on"), null=True, blank=True)

@@ -278,3 +278,16 @@ def test_close_view_with_open_items_shows_the_question(case, cclient, counsellor
     response = cclient.post(url, {**data, "open_items": "done"})
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).status == Case.Status.CLOSED
+
+
+def test_erasure_takes_a_closed_case_with_plan_and_goal_agreement(case, counsellor, org_a):
+    from lotse.planning.models import GoalAgreement
+    from lotse.planning.services import agreement_create, goal_create
+    from lotse.privacy.services import person_erase
+
+    goal_create(actor=counsellor, case=case, version=0, domain="language", category="german",
+                client_words="Deutsch lernen", target_on=timezone.localdate() + timedelta(days=90))
+    agreement_create(actor=counsellor, case=case, language="de")
+    _close(case, counsellor, open_items="discard")
+    person_erase(actor=org_a.user("team_lead"), person=case.person, reason="Antrag auf Löschung nach Art. 17")
+    assert not Case.objects.filter(pk=case.pk).exists() and not GoalAgreement.objects.exists()
