@@ -141,6 +141,7 @@ def case_file(*, actor, case: Case, today: date | None = None) -> dict:
         "timeline": case_timeline(actor=actor, case=case, phases=phases, tasks_done=True),
         "today": today,
         "document_language": texts.language_for(case.person),
+        "document_language_name": texts.language(texts.language_for(case.person)).name,
         "document_languages": [texts.language(code) for code in texts.LANGUAGES],
     }
     audit_read(actor=actor, obj=case.person, organisation=case.person.organisation, action="case.viewed")

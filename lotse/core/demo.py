@@ -247,6 +247,7 @@ def _seed_casework() -> int:
         Case.objects.filter(pk=case.pk).update(requested_on=opened, opened_on=opened,
                                                time_limit_on=programme_settings(case.offering).time_limit_from(opened))
         PhaseChange.objects.filter(case=case).update(changed_on=opened)
+        CaseMember.objects.filter(case=case).update(since=opened)
         PhaseChange.objects.create(case=case, from_phase=Phase.CLEARING, to_phase=Phase.MONITORING, changed_on=today,
                                    note="Integrationsplan vereinbart", changed_by=case.owner)
         Case.objects.filter(pk=case.pk).update(phase=Phase.MONITORING, phase_since=today)
