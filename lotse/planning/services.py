@@ -313,7 +313,7 @@ def step_update(*, actor, step: Step, version: int, **changes) -> Step:
     if unknown:
         raise TypeError(f"unknown step fields: {sorted(unknown)}")
     locked_case, plan = _plan_for_change(actor=actor, case=step.goal.plan.case, version=version)
-    locked = Step.objects.select_for_update().select_related("responsible_partner").filter(
+    locked = Step.objects.select_for_update(of=("self",)).select_related("responsible_partner").filter(
         pk=step.pk, goal__plan=plan).first()
     if locked is None:
         raise ValidationError(_("This step no longer belongs to the plan. Please reload the page."), code="stale")
