@@ -8,6 +8,7 @@ from lotse.contacts.services import Agreement, ContactData
 from lotse.core.versioning import VersionField
 
 AGREEMENT_ROWS = 3
+AGREEMENT_ROWS_MAX = 20
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,7 +51,8 @@ class ContactForm(forms.Form):
     next_appointment_at = forms.DateTimeField(label=_("Next appointment"), required=False, widget=DATETIME_WIDGET,
                                               help_text=_("Creates an appointment in your calendar."))
 
-    def __init__(self, *args, topics, persons, partners, with_agreements=True, edit=False, **kwargs):
+    def __init__(self, *args, topics, persons, partners, with_agreements=True, edit=False, rows=AGREEMENT_ROWS,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = topics
         self.fields["persons_present"].queryset = persons
@@ -58,7 +60,7 @@ class ContactForm(forms.Form):
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
         self.agreement_rows = []
         if with_agreements:
-            for number in range(1, AGREEMENT_ROWS + 1):
+            for number in range(1, max(AGREEMENT_ROWS, min(rows, AGREEMENT_ROWS_MAX)) + 1):
                 self.fields[f"agreement_{number}_title"] = forms.CharField(
                     label=_("Agreement %(number)d: what") % {"number": number}, max_length=500, required=False)
                 self.fields[f"agreement_{number}_responsible"] = forms.ChoiceField(
@@ -75,6 +77,22 @@ class ContactForm(forms.Form):
             del self.fields["next_appointment_at"]
         if edit:
             self.fields["version"] = VersionField()
+
+    @property
+    def may_add_agreement(self) -> bool:
+        return 0 < len(self.agreement_rows) < AGREEMENT_ROWS_MAX
+
+    @staticmethod
+    def rows_requested(data) -> int:
+        """How many agreement rows the submitted form had, plus one when "add a row" was pressed."""
+        try:
+            rows = int(data.get("agreement_rows", AGREEMENT_ROWS))
+        except (TypeError, ValueError):
+            rows = AGREEMENT_ROWS
+        rows = max(AGREEMENT_ROWS, min(rows, AGREEMENT_ROWS_MAX))
+        if data.get("add_agreement"):
+            rows = min(rows + 1, AGREEMENT_ROWS_MAX)
+        return rows
 
     def main_fields(self):
         return [self[name] for name in ("occurred_at", "duration_minutes", "kind", "outcome", "topics")]
@@ -104,3 +122,46 @@ class ContactForm(forms.Form):
                           responsible=self.cleaned_data[f"agreement_{n}_responsible"],
                           responsible_partner=self.cleaned_data[f"agreement_{n}_partner"],
                           due_on=self.cleaned_data[f"agreement_{n}_due_on"]) for n in self.agreement_rows]
+
+
+class TopicFilterForm(forms.Form):
+    programm = forms.ChoiceField(label=_("Programme"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from lotse.organisations.models import ProgrammeOffering
+
+        super().__init__(*args, **kwargs)
+        self.fields["programm"].choices = [("", _("All programmes")), *ProgrammeOffering.Programme.choices]
+
+    def programme(self) -> str:
+        return self.cleaned_data["programm"] if self.is_valid() else ""
+
+
+class TopicForm(forms.Form):
+    """New topic: the code is generated from the label and never changes."""
+
+    programme = forms.ChoiceField(label=_("Programme"))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, to_field_name="public_id")
+    label = forms.CharField(label=_("Topic"), max_length=200)
+    sort_order = forms.IntegerField(label=_("Position in the list"), min_value=0, max_value=32767, required=False,
+                                    help_text=_("Empty: at the end."))
+
+    def __init__(self, *args, organisations, shared_allowed: bool, **kwargs):
+        from lotse.organisations.models import ProgrammeOffering
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", "–"), *ProgrammeOffering.Programme.choices]
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        if shared_allowed:
+            field.required = False
+            field.empty_label = _("Shared catalogue of all organisations")
+            field.help_text = _("Empty: the topic appears for every organisation with this programme.")
+
+
+class TopicEditForm(forms.Form):
+    label = forms.CharField(label=_("Topic"), max_length=200)
+    sort_order = forms.IntegerField(label=_("Position in the list"), min_value=0, max_value=32767)
+    is_active = forms.BooleanField(label=_("Active"), required=False,
+                                   help_text=_("Switched-off topics can no longer be chosen; recorded contacts "
+                                               "keep them."))

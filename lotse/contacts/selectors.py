@@ -113,3 +113,36 @@ def worklist_entries(*, actor, cases: list[Case], today: date) -> list[WorklistE
                                      due_on=contact.repeat_offer_on, case=case, person=case.person,
                                      url=reverse("contacts:contact_create", args=[case.public_id])))
     return entries
+
+
+# ---- topic catalogues ------------------------------------------------------------------------------------------
+
+def may_manage_topic_catalogues(actor) -> bool:
+    return policy.may_administer_organisations(actor) or bool(policy.administered_organisation_ids(actor))
+
+
+def topic_catalogue(*, actor, programme: str = "", cursor: str | None = None):
+    """The topics the actor sees (shared + own organisations'), each marked ``editable`` for the actor."""
+    topics = policy.scope(actor, Topic.objects.select_related("organisation"), Action.VIEW)
+    if programme:
+        topics = topics.filter(programme=programme)
+    page = keyset_page(topics, ordering=("programme", "sort_order", "label", "pk"), cursor=cursor, page_size=100)
+    system_admin = policy.may_administer_organisations(actor)
+    administered = policy.administered_organisation_ids(actor)
+    for topic in page.items:
+        topic.editable = system_admin or (topic.organisation_id is not None and topic.organisation_id in administered)
+    return page
+
+
+def topic_get(*, actor, code: str) -> Topic:
+    return policy.get_or_404(actor, Topic.objects.select_related("organisation"), action=Action.CHANGE, code=code)
+
+
+def topic_organisations(*, actor):
+    """Organisations whose own topics the actor keeps."""
+    from lotse.organisations.models import Organisation
+
+    organisations = Organisation.objects.filter(is_active=True).order_by("name")
+    if policy.may_administer_organisations(actor):
+        return organisations
+    return organisations.filter(pk__in=policy.administered_organisation_ids(actor))

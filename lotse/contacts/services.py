@@ -74,7 +74,8 @@ def present_choices(case: Case):
             .filter(merged_into__isnull=True).distinct().order_by("family_name", "given_names", "pk"))
 
 
-def _validated(case: Case, data: ContactData) -> tuple[dict, list, list]:
+def _validated(case: Case, data: ContactData, *, current: Contact | None = None) -> tuple[dict, list, list]:
+    """``current``: the stored contact on an edit; dates it already has are not checked against today again."""
     errors: dict[str, str] = {}
     now = timezone.now()
     if data.occurred_at is None:
@@ -111,7 +112,8 @@ def _validated(case: Case, data: ContactData) -> tuple[dict, list, list]:
     repeat = data.repeat_offer_on
     if repeat is not None and data.outcome != ContactOutcome.DECLINED:
         errors["repeat_offer_on"] = _("Only a declined offer can be repeated.")
-    elif repeat is not None and repeat <= timezone.localdate():
+    elif repeat is not None and repeat <= timezone.localdate() and (
+            current is None or repeat != current.repeat_offer_on):
         errors["repeat_offer_on"] = _("The date to repeat the offer must lie in the future.")
     values["repeat_offer_on"] = repeat
     present_ids = set(present_choices(case).values_list("pk", flat=True))
@@ -180,7 +182,10 @@ def contact_create(*, actor, case: Case, data: ContactData, agreements: list[Agr
 def _next_appointment(*, actor, case: Case, contact: Contact) -> None:
     from lotse.appointments.services import appointment_create
 
-    owner = case.owner if case.owner_id else actor
+    from lotse.access import policy
+
+    # The case owner, unless they no longer work in the team (then the recorder keeps the appointment).
+    owner = case.owner if case.owner_id and case.team_id in policy.casework_team_ids(case.owner) else actor
     try:
         appointment_create(actor=actor, owner=owner, team=case.team, starts_at=contact.next_appointment_at,
                            case=case, kind="appointment", location=contact.location, contact=contact)
@@ -196,7 +201,7 @@ def contact_update(*, actor, contact: Contact, version: int, data: ContactData) 
     locked_case = case_for_work(actor=actor, case=contact.case, allow_closed=False)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     ensure_current(locked, version)
-    values, topics, persons = _validated(locked_case, data)
+    values, topics, persons = _validated(locked_case, data, current=locked)
     values.pop("next_appointment_at")
     if locked.notes_confidential and not policy.may_read_confidential_notes(
             actor, author_id=locked.author_id, team_id=locked_case.team_id):
@@ -217,4 +222,105 @@ def contact_update(*, actor, contact: Contact, version: int, data: ContactData) 
                      details={"case": str(locked_case.public_id), "contact": str(locked.public_id),
                               "fields": sorted(changed + (["topics"] if topics_changed else [])
                                                + (["persons_present"] if persons_changed else []))})
+    return locked
+
+
+# ---- topic catalogues (Themenkataloge) ------------------------------------------------------------------------
+
+TOPIC_LABEL_MAX = 200
+
+
+def may_keep_topics(actor, organisation=None) -> bool:
+    """System administrators keep the shared national catalogue, organisation admins their organisation's own."""
+    from lotse.access import policy
+
+    if organisation is None:
+        return policy.may_administer_organisations(actor)
+    return policy.may_administer_organisation(actor, organisation)
+
+
+def _topic_label(label: str, *, programme: str, organisation, exclude_pk=None) -> str:
+    from django.db.models import Q
+
+    label = " ".join((label or "").split())
+    if not label:
+        raise ValidationError({"label": _("Please enter the topic.")})
+    if len(label) > TOPIC_LABEL_MAX:
+        raise ValidationError({"label": _("Please use at most %(max)d characters.") % {"max": TOPIC_LABEL_MAX}})
+    same_catalogue = Q(organisation__isnull=True)
+    if organisation is not None:
+        same_catalogue |= Q(organisation=organisation)
+    clash = Topic.objects.filter(same_catalogue, programme=programme, label__iexact=label)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"label": _("The catalogue already has this topic.")})
+    return label
+
+
+def _topic_code(programme: str, label: str) -> str:
+    """A stable code from the label (it never changes when the topic is renamed)."""
+    from django.utils.text import slugify
+
+    base = f"{programme}-{slugify(label) or 'thema'}"[:44].strip("-")
+    taken = set(Topic.objects.filter(code__startswith=base).values_list("code", flat=True))
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        code = f"{base}-{number}"
+    return code
+
+
+def _sort_order(value) -> int | None:
+    if value is None:
+        return None
+    if not 0 <= value <= 32767:
+        raise ValidationError({"sort_order": _("Please enter a number between 0 and 32767.")})
+    return value
+
+
+@transaction.atomic
+def topic_create(*, actor, programme: str, label: str, organisation=None, sort_order: int | None = None) -> Topic:
+    from django.db.models import Max
+
+    from lotse.access import policy
+    from lotse.organisations.models import ProgrammeOffering
+
+    if not may_keep_topics(actor, organisation):
+        policy.deny(actor, "topic.create")
+    if programme not in ProgrammeOffering.Programme.values:
+        raise ValidationError({"programme": _("Please choose a programme.")})
+    label = _topic_label(label, programme=programme, organisation=organisation)
+    sort_order = _sort_order(sort_order)
+    if sort_order is None:
+        highest = Topic.objects.filter(programme=programme).aggregate(highest=Max("sort_order"))["highest"]
+        sort_order = min((highest or 0) + 1, 32767)
+    topic = Topic.objects.create(programme=programme, organisation=organisation, label=label,
+                                 code=_topic_code(programme, label), sort_order=sort_order)
+    audit_record(actor=actor, action="topic.created", category=Category.WRITE, obj=topic, organisation=organisation,
+                 details={"code": topic.code, "programme": programme, "label": label})
+    return topic
+
+
+@transaction.atomic
+def topic_update(*, actor, topic: Topic, label: str, sort_order: int | None, is_active: bool) -> Topic:
+    """Rename, reorder or switch off a topic; the code stays, so recorded contacts keep their topics."""
+    from lotse.access import policy
+
+    locked = Topic.objects.select_for_update().select_related("organisation").get(pk=topic.pk)
+    if not may_keep_topics(actor, locked.organisation):
+        policy.deny(actor, "topic.update")
+    values = {"label": _topic_label(label, programme=locked.programme, organisation=locked.organisation,
+                                    exclude_pk=locked.pk),
+              "is_active": bool(is_active)}
+    sort_order = _sort_order(sort_order)
+    if sort_order is not None:
+        values["sort_order"] = sort_order
+    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    if changed:
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=changed)
+        audit_record(actor=actor, action="topic.updated", category=Category.WRITE, obj=locked,
+                     organisation=locked.organisation, details={"code": locked.code, "fields": sorted(changed)})
     return locked

@@ -10,4 +10,7 @@ urlpatterns = [
     path("kontakte/<uuid:public_id>/", views.contact_detail, name="contact_detail"),
     path("kontakte/<uuid:public_id>/bearbeiten/", views.contact_edit, name="contact_edit"),
     path("kontakte/<uuid:public_id>/gespraechsprotokoll/", views.contact_document, name="contact_document"),
+    path("themen/", views.topic_list, name="topic_list"),
+    path("themen/neu/", views.topic_create, name="topic_create"),
+    path("themen/<slug:code>/bearbeiten/", views.topic_edit, name="topic_edit"),
 ]

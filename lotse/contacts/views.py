@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.cases.selectors import case_get
 from lotse.consent.selectors import partner_choices
 from lotse.contacts import selectors, services
-from lotse.contacts.forms import ContactForm
+from lotse.contacts.forms import ContactForm, TopicEditForm, TopicFilterForm, TopicForm
 from lotse.core.forms import add_service_errors
 from lotse.core.versioning import is_stale, stale_context
 from lotse.documents import services as documents, texts
@@ -49,8 +52,14 @@ def _render_form(request, *, form, case, title, submit_label, cancel_url, stale=
 @require_http_methods(["GET", "POST"])
 def contact_create(request, public_id):
     case = case_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
-    form = _form(request, case)
-    if request.method == "POST" and form.is_valid():
+    adding = request.method == "POST" and bool(request.POST.get("add_agreement"))
+    form = _form(request, case, rows=ContactForm.rows_requested(request.POST))
+    if adding:
+        # "Add another agreement" (works without JavaScript): show the form again, one row longer, no errors yet.
+        form.is_valid()
+        form._errors = ErrorDict()
+        form.fields[f"agreement_{form.agreement_rows[-1]}_title"].widget.attrs["autofocus"] = True
+    elif request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(actor=request.user, case=case, data=form.contact_data(),
                                               agreements=form.agreements())
@@ -73,7 +82,7 @@ def contact_detail(request, public_id):
         "document_language": texts.language_for(contact.case.person),
         "document_languages": [texts.language(code) for code in texts.LANGUAGES],
         "breadcrumbs": _crumbs(contact.case, (_("Contact of %(date)s") % {
-            "date": contact.occurred_at.strftime("%d.%m.%Y")}, None))})
+            "date": timezone.localtime(contact.occurred_at).strftime("%d.%m.%Y")}, None))})
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,3 +140,75 @@ def contact_document(request, public_id):
         f'attachment; filename="{documents.document_filename(kind=kind, obj=contact, language=language)}"')
     response["Cache-Control"] = "no-store"
     return response
+
+
+# ---- topic catalogues (/themen/) -------------------------------------------------------------------------------
+
+TOPICS_NAV = "organisations"
+
+
+def _require_topic_keeper(user) -> None:
+    if not selectors.may_manage_topic_catalogues(user):
+        policy.deny(user, "topic.catalogue")
+
+
+def _topic_crumbs(*tail):
+    return [(_("Start"), reverse("core:home")), (_("Topic catalogues"), reverse("contacts:topic_list")), *tail]
+
+
+def _topic_form_page(request, *, form, title, submit_label):
+    return render(request, "core/form_page.html", {
+        "form": form, "title": title, "submit_label": submit_label, "cancel_url": reverse("contacts:topic_list"),
+        "active_nav": TOPICS_NAV, "breadcrumbs": _topic_crumbs((title, None))})
+
+
+@require_GET
+def topic_list(request):
+    _require_topic_keeper(request.user)
+    filter_form = TopicFilterForm(request.GET or None)
+    programme = filter_form.programme() if request.GET else ""
+    page = selectors.topic_catalogue(actor=request.user, programme=programme, cursor=request.GET.get("seite"))
+    return render(request, "contacts/topic_list.html", {
+        "page": page, "filter_form": filter_form, "programme": programme, "active_nav": TOPICS_NAV,
+        "breadcrumbs": [(_("Start"), reverse("core:home")), (_("Topic catalogues"), None)]})
+
+
+@require_http_methods(["GET", "POST"])
+def topic_create(request):
+    _require_topic_keeper(request.user)
+    organisations = list(selectors.topic_organisations(actor=request.user))
+    form = TopicForm(request.POST or None, organisations=selectors.topic_organisations(actor=request.user),
+                     shared_allowed=policy.may_administer_organisations(request.user),
+                     initial={"programme": request.GET.get("programm", "")})
+    if len(organisations) == 1 and not policy.may_administer_organisations(request.user):
+        form.initial["organisation"] = organisations[0].public_id
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(actor=request.user, programme=form.cleaned_data["programme"],
+                                          label=form.cleaned_data["label"],
+                                          organisation=form.cleaned_data["organisation"],
+                                          sort_order=form.cleaned_data["sort_order"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The topic “%(label)s” has been added.") % {"label": topic.label})
+            return redirect(f"{reverse('contacts:topic_list')}?programm={topic.programme}")
+    return _topic_form_page(request, form=form, title=_("New topic"), submit_label=_("Add topic"))
+
+
+@require_http_methods(["GET", "POST"])
+def topic_edit(request, code):
+    _require_topic_keeper(request.user)
+    topic = selectors.topic_get(actor=request.user, code=code)
+    form = TopicEditForm(request.POST or None, initial={
+        "label": topic.label, "sort_order": topic.sort_order, "is_active": topic.is_active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(actor=request.user, topic=topic, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The topic has been saved."))
+            return redirect(f"{reverse('contacts:topic_list')}?programm={topic.programme}")
+    return _topic_form_page(request, form=form, title=_("Edit topic “%(label)s”") % {"label": topic.label},
+                            submit_label=_("Save"))

@@ -2,9 +2,22 @@
 
 from lotse.organisations.models import Role
 from tests.access.specs_cases import open_case
-from tests.access.walker import Spec
+from tests.access.walker import SYSADMIN, Spec
 
 CASEWORK = frozenset({Role.COUNSELLOR, Role.TEAM_LEAD})
+TOPIC_KEEPERS = frozenset({Role.ORG_ADMIN, SYSADMIN})
+
+
+def _topic(fx):
+    """A topic of org A's own catalogue."""
+    from lotse.intake.models import Topic
+
+    topic = fx.extra.get("topic")
+    if topic is None:
+        topic = Topic.objects.create(programme="mbe", organisation=fx.a.organisation, code="mbe-walker-thema",
+                                     label="Walker-Thema", sort_order=99)
+        fx.extra["topic"] = topic
+    return {"code": topic.code}
 
 
 def _contact(fx):
@@ -30,6 +43,9 @@ SPECS = {
     "contacts:contact_detail": Spec(allowed=CASEWORK, kwargs=_contact),
     "contacts:contact_edit": Spec(allowed=CASEWORK, kwargs=_contact),
     "contacts:contact_document": Spec(allowed=CASEWORK, kwargs=_contact),
+    "contacts:topic_list": Spec(allowed=TOPIC_KEEPERS),
+    "contacts:topic_create": Spec(allowed=TOPIC_KEEPERS),
+    "contacts:topic_edit": Spec(allowed=TOPIC_KEEPERS, kwargs=_topic),
     "api:contact_list": Spec(allowed=CASEWORK, api=True, kwargs=case),
     "api:contact_create": Spec(allowed=CASEWORK, api=True, kwargs=case, method="POST", body=BODY),
     "api:contact_detail": Spec(allowed=CASEWORK, api=True, kwargs=_contact),
