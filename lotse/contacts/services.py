@@ -307,7 +307,7 @@ def topic_update(*, actor, topic: Topic, label: str, sort_order: int | None, is_
     """Rename, reorder or switch off a topic; the code stays, so recorded contacts keep their topics."""
     from lotse.access import policy
 
-    locked = Topic.objects.select_for_update().select_related("organisation").get(pk=topic.pk)
+    locked = Topic.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=topic.pk)
     if not may_keep_topics(actor, locked.organisation):
         policy.deny(actor, "topic.update")
     values = {"label": _topic_label(label, programme=locked.programme, organisation=locked.organisation,
