@@ -282,6 +282,11 @@ def casework_team_ids(user) -> set[int]:
     return _casework_teams(grants(user))
 
 
+def works_in_team(user, team) -> bool:
+    """A counsellor or the lead of ``team``: who may own, deputise or be booked for its case work."""
+    return user is not None and getattr(user, "is_active", False) and team.pk in casework_team_ids(user)
+
+
 def may_read_confidential_notes(user, *, author_id: int | None, team_id: int) -> bool:
     """Confidential contact notes: the author and the lead of the case's team, nobody else."""
     g = grants(user)

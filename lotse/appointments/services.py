@@ -36,10 +36,6 @@ FEED_SCHEME = "kal"
 
 # ---- shared checks ---------------------------------------------------------------------------------
 
-def _works_in(user, team) -> bool:
-    return user is not None and getattr(user, "is_active", False) and team.pk in policy.casework_team_ids(user)
-
-
 def _aware(value: datetime | None) -> datetime | None:
     if value is None or not isinstance(value, datetime):
         return value
@@ -94,7 +90,7 @@ def _times(starts_at, ends_at, errors: dict) -> tuple[datetime | None, datetime 
 def _values(*, team, owner, kind, starts_at, ends_at, location, room, interpreter_needed, interpreter_language,
             note) -> dict:
     errors: dict = {}
-    if owner is None or not _works_in(owner, team):
+    if owner is None or not policy.works_in_team(owner, team):
         errors["owner"] = _("Please choose a counsellor or the team lead of the team.")
     if kind not in AppointmentKind.values:
         errors["kind"] = _("Please choose the type of appointment.")
@@ -229,7 +225,7 @@ def appointment_cancel(*, actor, appointment: Appointment, version: int) -> Appo
 def _office_hour_values(*, team, user, weekday, starts_at, ends_at, location, room, valid_from,
                         valid_until) -> dict:
     errors: dict = {}
-    if user is None or not _works_in(user, team):
+    if user is None or not policy.works_in_team(user, team):
         errors["user"] = _("Please choose a counsellor or the team lead of the team.")
     try:
         weekday = int(weekday)

@@ -138,7 +138,7 @@ def case_file(*, actor, case: Case, today: date | None = None) -> dict:
         "contacts_summary": case_contact_summary(actor=actor, case=case),
         "planning_summary": case_planning_summary(actor=actor, case=case),
         "appointments_summary": case_appointment_summary(actor=actor, case=case),
-        "timeline": case_timeline(actor=actor, case=case, phases=phases, tasks_done=True),
+        "timeline": case_timeline(actor=actor, case=case, phases=phases),
         "today": today,
         "document_language": texts.language_for(case.person),
         "document_language_name": texts.language(texts.language_for(case.person)).name,
@@ -148,7 +148,7 @@ def case_file(*, actor, case: Case, today: date | None = None) -> dict:
     return context
 
 
-def case_timeline(*, actor, case: Case, phases: list[PhaseChange], tasks_done: bool = True) -> list[TimelineItem]:
+def case_timeline(*, actor, case: Case, phases: list[PhaseChange]) -> list[TimelineItem]:
     items = [TimelineItem(when=change.changed_on, kind="phase",
                           label=_("Phase: %(phase)s") % {"phase": Phase(change.to_phase).label},
                           detail=change.note) for change in phases]

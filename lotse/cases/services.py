@@ -39,11 +39,6 @@ def team_open_cases(team: Team) -> int:
     return Case.objects.filter(team=team, status=Case.Status.OPEN).count()
 
 
-def _works_in(user, team) -> bool:
-    """Counsellors and team leads of the team can own or deputise its cases."""
-    return user is not None and team.pk in policy.casework_team_ids(user)
-
-
 def _open(case: Case, *, actor, today) -> None:
     """Start the programme clock: clearing phase, time limit from the programme's settings."""
     case.status = Case.Status.OPEN
@@ -72,7 +67,7 @@ def case_request(*, actor, person, offering, priority: int = Case.Priority.NORMA
     capacity = team_capacity(team)
     today = timezone.localdate()
     full = capacity is not None and team_open_cases(team) >= capacity
-    owner = actor if _works_in(actor, team) else None
+    owner = actor if policy.works_in_team(actor, team) else None
     case = Case.objects.create(
         person=person, team=team, offering=offering, priority=priority, requested_on=today,
         status=Case.Status.WAITING if full else Case.Status.OPEN, owner=owner, created_by=actor)
@@ -157,7 +152,7 @@ def task_create(*, actor, case: Case, title: str, responsible: str, due_on, resp
 
 
 def _staff_of(team: Team, user, field: str) -> None:
-    if user is not None and team.pk not in policy.casework_team_ids(user):
+    if user is not None and not policy.works_in_team(user, team):
         raise ValidationError({field: _("Please choose a counsellor or the team lead of the case's team.")})
 
 

@@ -35,6 +35,16 @@ def _form_page(request, *, form, title, submit_label, case, stale=None, template
         **(extra or {})}, status=409 if stale else 200)
 
 
+def _refused(request, form, error: ValidationError, public_id, *, compare: bool):
+    """Attach the service's errors to the form; after a conflict also return what is stored now."""
+    stale = None
+    if is_stale(error):
+        current = selectors.case_get(actor=request.user, public_id=public_id)
+        stale = stale_context(form, current, changed_at=current.updated_at, compare=compare)
+    add_service_errors(form, error)
+    return stale
+
+
 @require_http_methods(["GET", "POST"])
 def case_request(request, public_id):
     person = person_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
@@ -128,10 +138,7 @@ def case_edit(request, public_id):
         try:
             services.case_update(actor=request.user, case=case, **data)
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.case_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = _refused(request, form, error, public_id, compare=True)
         else:
             messages.success(request, _("The case has been saved."))
             return redirect("cases:case_detail", public_id=case.public_id)
@@ -148,10 +155,7 @@ def case_phase(request, public_id):
         try:
             services.case_phase_change(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.case_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
-            add_service_errors(form, error)
+            stale = _refused(request, form, error, public_id, compare=False)
         else:
             messages.success(request, _("The phase has been changed."))
             return redirect("cases:case_detail", public_id=case.public_id)
@@ -246,10 +250,7 @@ def case_close(request, public_id):
                                 goal_evaluations=form.goal_evaluations(), open_items=data["open_items"],
                                 follow_up_on=data["follow_up_on"], handover_to=data["handover_to"])
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.case_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
-            add_service_errors(form, error)
+            stale = _refused(request, form, error, public_id, compare=False)
         else:
             messages.success(request, _("The case has been closed."))
             return redirect("cases:case_detail", public_id=case.public_id)

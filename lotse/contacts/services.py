@@ -185,7 +185,7 @@ def _next_appointment(*, actor, case: Case, contact: Contact) -> None:
     from lotse.access import policy
 
     # The case owner, unless they no longer work in the team (then the recorder keeps the appointment).
-    owner = case.owner if case.owner_id and case.team_id in policy.casework_team_ids(case.owner) else actor
+    owner = case.owner if case.owner_id and policy.works_in_team(case.owner, case.team) else actor
     try:
         appointment_create(actor=actor, owner=owner, team=case.team, starts_at=contact.next_appointment_at,
                            case=case, kind="appointment", location=contact.location, contact=contact)
