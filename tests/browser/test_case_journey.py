@@ -144,3 +144,34 @@ def test_a_case_from_opening_to_closure_with_every_document(page, live_server):
     assert case.status == "closed" and case.closures.get().reason == "goals_reached"
     assert Goal.objects.get(pk=goal.pk).status == "reached"
     assert_accessible(page)
+
+
+def test_a_routine_contact_by_keyboard_alone(page, live_server):
+    from lotse.cases.services import case_request
+    from lotse.contacts.models import Contact
+    from lotse.people.services import PersonData, person_create
+
+    world = make_org("A")
+    counsellor = world.user("counsellor")
+    person = person_create(actor=counsellor, team=world.team, data=PersonData(family_name="Ahmadi",
+                                                                              given_names="Zainab"))
+    case = case_request(actor=counsellor, person=person, offering=world.offering)
+    login(page, live_server, counsellor, verified_device(counsellor))
+    page.goto(f"{live_server.url}/faelle/{case.public_id}/kontakte/neu/")
+    page.locator("#id_occurred_at").focus()  # date/time and duration are prefilled, type and outcome preset
+    for _ in range(10):  # on to the first topic
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "topics":
+            break
+    assert page.evaluate("document.activeElement.name") == "topics"
+    page.keyboard.press("Space")
+    for _ in range(60):  # past the optional fields to "save"
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    assert page.evaluate("document.activeElement.innerText").strip() == "Kontakt speichern"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    contact = Contact.objects.get(case=case)
+    assert contact.duration_minutes == 30 and contact.kind == "office_hour" and contact.topics.count() == 1
+    assert_accessible(page)
