@@ -205,23 +205,12 @@ def appointment_status(request, public_id):
 
 @require_GET
 def appointment_letter(request, public_id):
-    from lotse.documents import services as documents
-    from lotse.documents.views import _bad_request, _language, _pdf_response
+    from lotse.documents.views import _language, document_download
 
-    kind = "appointment_letter"
-    if "sprache" not in request.GET:
-        return _letter_language_page(request, selectors.appointment_get(actor=request.user, public_id=public_id))
-    language = _language(request)
-    try:
-        documents.document_validate(kind=kind, language=language)
-    except ValidationError as error:
-        return _bad_request(request, error)
     appointment = selectors.appointment_get(actor=request.user, public_id=public_id)
-    try:
-        pdf = documents.document_render(kind=kind, obj=appointment, language=language, actor=request.user)
-    except ValidationError as error:
-        return _bad_request(request, error)
-    return _pdf_response(pdf, documents.document_filename(kind=kind, obj=appointment, language=language))
+    if "sprache" not in request.GET:
+        return _letter_language_page(request, appointment)
+    return document_download(request, kind="appointment_letter", obj=appointment, language=_language(request))
 
 
 def _letter_language_page(request, appointment):

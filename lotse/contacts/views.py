@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,8 @@ from lotse.contacts import selectors, services
 from lotse.contacts.forms import ContactForm, TopicEditForm, TopicFilterForm, TopicForm
 from lotse.core.forms import add_service_errors
 from lotse.core.versioning import is_stale, stale_context
-from lotse.documents import services as documents, texts
+from lotse.documents import texts
+from lotse.documents.views import document_download
 
 NAV = "cases"
 
@@ -127,19 +127,9 @@ def contact_list(request, public_id):
 
 @require_GET
 def contact_document(request, public_id):
-    kind = "conversation_record"
     contact = selectors.contact_get(actor=request.user, public_id=public_id)
     language = request.GET.get("sprache", "").strip().lower() or texts.language_for(contact.case.person)
-    try:
-        documents.document_validate(kind=kind, language=language)
-    except ValidationError as error:
-        return render(request, "documents/bad_request.html", {"messages_": error.messages}, status=400)
-    pdf = documents.document_render(kind=kind, obj=contact, language=language, actor=request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{documents.document_filename(kind=kind, obj=contact, language=language)}"')
-    response["Cache-Control"] = "no-store"
-    return response
+    return document_download(request, kind="conversation_record", obj=contact, language=language)
 
 
 # ---- topic catalogues (/themen/) -------------------------------------------------------------------------------

@@ -28,6 +28,16 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def document_download(request, *, kind: str, obj, language: str) -> HttpResponse:
+    """The PDF of ``kind`` for ``obj`` (fetched through a selector) as a download, or the 400 page."""
+    try:
+        services.document_validate(kind=kind, language=language)
+        pdf = services.document_render(kind=kind, obj=obj, language=language, actor=request.user)
+    except ValidationError as error:
+        return _bad_request(request, error)
+    return _pdf_response(pdf, services.document_filename(kind=kind, obj=obj, language=language))
+
+
 @require_GET
 def person_document(request, public_id, kind):
     if kind not in PERSON_KINDS:

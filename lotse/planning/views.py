@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +13,8 @@ from lotse.cases.models import Case
 from lotse.cases.selectors import case_get, case_staff_choices
 from lotse.core.forms import add_service_errors
 from lotse.core.versioning import Difference, differences, is_stale
-from lotse.documents import services as documents
 from lotse.documents import texts
-from lotse.documents.views import LANGUAGE_PARAMETER
+from lotse.documents.views import LANGUAGE_PARAMETER, document_download
 from lotse.organisations.programme_settings import programme_settings
 from lotse.planning import forms, selectors, services
 from lotse.planning.models import Goal, LifeDomain
@@ -391,14 +389,5 @@ def agreement_sign(request, public_id):
 def agreement_document(request, public_id):
     agreement = selectors.agreement_get(actor=request.user, public_id=public_id)
     language = request.GET.get(LANGUAGE_PARAMETER, agreement.language).strip().lower()
-    try:
-        documents.document_validate(kind="goal_agreement", language=language)
-    except ValidationError as error:
-        return render(request, "documents/bad_request.html", {"messages_": error.messages}, status=400)
-    pdf = documents.document_render(kind="goal_agreement", obj=agreement, language=language, actor=request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = documents.document_filename(kind="goal_agreement", obj=agreement, language=language)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return document_download(request, kind="goal_agreement", obj=agreement, language=language)
 
