@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from lotse.organisations.models import TEAM_ROLES, Role
+from lotse.organisations.models import CASEWORK_ROLES, TEAM_ROLES, Role
 
 
 class Action(StrEnum):
@@ -224,6 +224,11 @@ def _casework_record(g: Grants, action: Action) -> Q:
 
 @rule("cases.casemember")
 @rule("cases.phasechange")
+@rule("referrals.referral")
+@rule("conferences.conference")
+@rule("pools.volunteerassignment")
+@rule("helpermap.helperentry")
+@rule("partnerreports.partnerreport")
 @rule("cases.closure")
 @rule("cases.task")
 @rule("contacts.contact")
@@ -232,6 +237,17 @@ def _casework_record(g: Grants, action: Action) -> Q:
 @rule("planning.goalagreement")
 def _case_part(g: Grants, action: Action) -> Q:
     return Q(case__team_id__in=_casework_teams(g))
+
+
+@rule("referrals.referralstatuschange")
+def _referral_part(g: Grants, action: Action) -> Q:
+    return Q(referral__case__team_id__in=_casework_teams(g))
+
+
+@rule("conferences.participant")
+@rule("conferences.decision")
+def _conference_part(g: Grants, action: Action) -> Q:
+    return Q(conference__case__team_id__in=_casework_teams(g))
 
 
 @rule("planning.goal")
@@ -267,6 +283,56 @@ def _topic(g: Grants, action: Action) -> Q:
 @rule("network.partner")
 def _partner(g: Grants, action: Action) -> Q:
     """The partner directory is shared by all teams of an organisation; its admins and teams maintain it."""
+    if g.is_system_admin:
+        return EVERYTHING
+    if action is Action.VIEW:
+        return Q(organisation_id__in=g.all_orgs)
+    return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN, *TEAM_ROLES))
+
+
+@rule("network.partnerservice")
+@rule("network.partnercontact")
+@rule("network.partnerprogramme")
+def _partner_part(g: Grants, action: Action) -> Q:
+    if g.is_system_admin:
+        return EVERYTHING
+    if action is Action.VIEW:
+        return Q(partner__organisation_id__in=g.all_orgs)
+    return Q(partner__organisation_id__in=g.orgs_with(Role.ORG_ADMIN, *TEAM_ROLES))
+
+
+@rule("pools.poolmember")
+def _pool_member(g: Grants, action: Action) -> Q:
+    """Interpreters and volunteers are people too: the organisation's teams and admins, not coordinators."""
+    return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN, *TEAM_ROLES))
+
+
+@rule("partnerreports.reportlink")
+def _report_link(g: Grants, action: Action) -> Q:
+    """Links through which a partner reports absences: issued by team leads, counsellors and admins."""
+    return Q(partner__organisation_id__in=g.orgs_with(Role.ORG_ADMIN, *CASEWORK_ROLES))
+
+
+@rule("cooperation.cooperationagreement")
+def _cooperation_agreement(g: Grants, action: Action) -> Q:
+    """Agreements are read by everyone in the organisation and kept by its team leads and admins."""
+    if g.is_system_admin:
+        return EVERYTHING
+    if action is Action.VIEW:
+        return Q(organisation_id__in=g.all_orgs)
+    return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN, Role.TEAM_LEAD))
+
+
+@rule("cooperation.agreementrevision")
+def _agreement_revision(g: Grants, action: Action) -> Q:
+    if g.is_system_admin:
+        return EVERYTHING
+    return Q(agreement__organisation_id__in=g.all_orgs) if action is Action.VIEW else NOTHING
+
+
+@rule("cooperation.networkevent")
+def _network_event(g: Grants, action: Action) -> Q:
+    """Network meetings, trainings and events: seen in the organisation, recorded by its staff."""
     if g.is_system_admin:
         return EVERYTHING
     if action is Action.VIEW:

@@ -10,6 +10,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lotse.api.auth import PersonalAccessToken
 from lotse.organisations.api import router as organisations_router
 from lotse.appointments.api import router as appointments_router
+from lotse.network.api import router as network_router
+from lotse.referrals.api import router as referrals_router
+from lotse.conferences.api import router as conferences_router
+from lotse.pools.api import router as pools_router
+from lotse.partnerreports.api import router as partnerreports_router
+from lotse.cooperation.api import router as cooperation_router
+from lotse.helpermap.api import router as helpermap_router
 from lotse.cases.api import router as cases_router
 from lotse.consent.api import router as consent_router
 from lotse.contacts.api import router as contacts_router
@@ -38,6 +45,13 @@ api.add_router("/", cases_router)
 api.add_router("/", contacts_router)
 api.add_router("/", planning_router)
 api.add_router("/", appointments_router)
+api.add_router("/", network_router)
+api.add_router("/", referrals_router)
+api.add_router("/", conferences_router)
+api.add_router("/", pools_router)
+api.add_router("/", partnerreports_router)
+api.add_router("/", cooperation_router)
+api.add_router("/", helpermap_router)
 
 
 @api.exception_handler(NinjaValidationError)

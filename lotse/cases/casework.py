@@ -5,6 +5,7 @@
   restricted persons and, unless allowed, closed cases.
 - :class:`WorklistEntry` is what each area's ``worklist_entries`` selector returns.
 - :class:`TimelineItem` is what each area contributes to the case file's timeline.
+- :class:`HelperMapEntry` is what each area contributes to the family's helper map (Helfersystem).
 """
 
 from __future__ import annotations
@@ -66,3 +67,17 @@ class TimelineItem:
         if isinstance(self.when, datetime):
             return (self.when.date(), self.when.time())
         return (self.when, datetime.min.time())
+
+
+@dataclass(frozen=True)
+class HelperMapEntry:
+    """One organisation or person in the family's helper system, with where the entry comes from."""
+
+    name: str
+    role: str
+    source: str
+    organisation: str = ""
+    since: date | None = None
+    last_contact: date | None = None
+    url: str = ""
+    partner_id: int | None = None

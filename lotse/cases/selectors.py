@@ -25,11 +25,26 @@ WORKLIST_SOURCES = (
     "lotse.contacts.selectors.worklist_entries",
     "lotse.planning.selectors.worklist_entries",
     "lotse.appointments.selectors.worklist_entries",
+    "lotse.referrals.selectors.worklist_entries",
+)
+# Entries that belong to the user rather than to a case: (actor, today) -> list[WorklistEntry].
+USER_WORKLIST_SOURCES = (
+    "lotse.appointments.selectors.user_worklist_entries",
+    "lotse.cooperation.selectors.user_worklist_entries",
 )
 TIMELINE_SOURCES = (
     "lotse.contacts.selectors.timeline_items",
     "lotse.planning.selectors.timeline_items",
     "lotse.appointments.selectors.timeline_items",
+    "lotse.referrals.selectors.timeline_items",
+    "lotse.conferences.selectors.timeline_items",
+)
+# Sections of the case file contributed by the network areas: (template, selector (actor, case) -> context).
+CASE_FILE_SECTIONS = (
+    ("referrals/_case_section.html", "lotse.referrals.selectors.case_referral_summary"),
+    ("conferences/_case_section.html", "lotse.conferences.selectors.case_conference_summary"),
+    ("helpermap/_case_section.html", "lotse.helpermap.selectors.case_helper_summary"),
+    ("pools/_case_section.html", "lotse.pools.selectors.case_volunteer_summary"),
 )
 TIMELINE_LENGTH = 40
 
@@ -139,6 +154,8 @@ def case_file(*, actor, case: Case, today: date | None = None) -> dict:
         "planning_summary": case_planning_summary(actor=actor, case=case),
         "appointments_summary": case_appointment_summary(actor=actor, case=case),
         "timeline": case_timeline(actor=actor, case=case, phases=phases),
+        "sections": [(template, import_string(source)(actor=actor, case=case))
+                     for template, source in CASE_FILE_SECTIONS],
         "today": today,
         "document_language": texts.language_for(case.person),
         "document_language_name": texts.language(texts.language_for(case.person)).name,
@@ -260,9 +277,8 @@ def worklist(*, actor, mine: bool = True, today: date | None = None, audit: bool
     entries += _follow_up_entries(actor=actor, mine=mine, today=today)
     for source in WORKLIST_SOURCES:
         entries += import_string(source)(actor=actor, cases=cases, today=today)
-    from lotse.appointments.selectors import user_worklist_entries
-
-    entries += user_worklist_entries(actor=actor, today=today)
+    for source in USER_WORKLIST_SOURCES:
+        entries += import_string(source)(actor=actor, today=today)
     entries.sort(key=lambda entry: (entry.due_on, entry.kind, str(entry.person or "")))
     sections = {name: [entry for entry in entries if entry.section(today) == name] for name in SECTIONS}
     persons = {entry.person.pk: entry.person for entry in entries if entry.person is not None}

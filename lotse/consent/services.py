@@ -12,7 +12,7 @@ from lotse.audit.models import Category
 from lotse.audit.services import audit_record
 from lotse.consent.models import Consent, Disclosure, Form, InformationCategory, Purpose, Release
 from lotse.consent.rules import valid_release
-from lotse.network.models import Partner, PartnerType
+from lotse.network.models import Partner
 from lotse.people.dates import youngest_age_on
 from lotse.privacy.guards import ensure_not_restricted
 
@@ -152,19 +152,3 @@ def disclosure_check(*, actor, person, recipient: Partner, categories: list[str]
         raise DisclosureRefused(_("No valid release from confidentiality for %(recipient)s covers: %(what)s. "
                                   "Nothing has been passed on.") % {"recipient": recipient.name, "what": labels})
     return covering
-
-
-@transaction.atomic
-def partner_create(*, actor, organisation, name: str, partner_type: str, contact: str = "") -> Partner:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("Please enter the name.")})
-    if partner_type not in PartnerType.values:
-        raise ValidationError({"partner_type": _("Please choose the type.")})
-    if Partner.objects.filter(organisation=organisation, name__iexact=name).exists():
-        raise ValidationError({"name": _("This partner is already in the list.")})
-    partner = Partner.objects.create(organisation=organisation, name=name[:200], partner_type=partner_type,
-                                     contact=" ".join(contact.split())[:300])
-    audit_record(actor=actor, action="partner.created", category=Category.WRITE, obj=partner,
-                 organisation=organisation)
-    return partner

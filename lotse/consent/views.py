@@ -11,6 +11,7 @@ from lotse.access.policy import Action
 from lotse.consent import selectors, services
 from lotse.consent.forms import ConsentForm, EndForm, PartnerForm, ReleaseForm
 from lotse.core.forms import add_service_errors
+from lotse.network import services as network_services
 from lotse.people.selectors import person_get
 
 
@@ -126,7 +127,7 @@ def partner_create(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_create(actor=request.user, organisation=organisation, **form.cleaned_data)
+            network_services.partner_create(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -89,7 +89,8 @@ def build_fixture(org_a: OrgWorld, org_b: OrgWorld, sysadmin) -> Fixture:
                                              since=person.created_at.date())
     from datetime import timedelta
 
-    from lotse.consent.services import consent_record, partner_create, release_record
+    from lotse.consent.services import consent_record, release_record
+    from lotse.network.services import partner_create
 
     today = person.created_at.date()
     partner = partner_create(actor=counsellor, organisation=org_a.organisation, name="Jobcenter Lindenau",

@@ -14,7 +14,8 @@ from lotse.audit.models import AuditEvent
 from lotse.cases import services
 from lotse.cases.models import Case, CaseMember, Closure, Indicator, Phase, PhaseChange, Task
 from lotse.consent.models import Disclosure
-from lotse.consent.services import partner_create, release_record
+from lotse.consent.services import release_record
+from lotse.network.services import partner_create
 from lotse.organisations.models import Membership
 from tests.factories import login
 

@@ -9,9 +9,10 @@ from lotse.audit.models import AuditEvent
 from lotse.consent.models import Consent, Disclosure, Release
 from lotse.consent.rules import consent_active, release_allows
 from lotse.consent.services import (
-    DisclosureRefused, consent_record, consent_withdraw, disclosure_check, partner_create, release_record,
+    DisclosureRefused, consent_record, consent_withdraw, disclosure_check, release_record,
     release_revoke,
 )
+from lotse.network.services import partner_create
 from lotse.people.services import PersonData, person_create
 from tests.factories import login
 

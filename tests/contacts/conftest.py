@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from lotse.cases import services as case_services
-from lotse.consent.services import partner_create
+from lotse.network.services import partner_create
 from lotse.contacts.services import ContactData
 from lotse.intake.models import Topic
 

@@ -92,7 +92,7 @@ def test_a_refused_body_is_400_with_a_german_message(client, case, headers, extr
 
 
 def test_a_foreign_partner_is_refused(client, case, headers, org_b):
-    from lotse.consent.services import partner_create
+    from lotse.network.services import partner_create
 
     foreign = partner_create(actor=org_b.user("counsellor"), organisation=org_b.organisation, name="Fremd",
                              partner_type="job_centre")

@@ -10,7 +10,7 @@ from lotse.appointments.models import Appointment
 from lotse.audit.models import AuditEvent
 from lotse.cases import services as case_services
 from lotse.cases.models import Case, Task
-from lotse.consent.services import partner_create
+from lotse.network.services import partner_create
 from lotse.contacts import services
 from lotse.contacts.models import Contact
 from lotse.contacts.services import Agreement

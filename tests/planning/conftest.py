@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from lotse.cases.services import case_request
-from lotse.consent.services import partner_create
+from lotse.network.services import partner_create
 from lotse.planning import services
 from lotse.planning.models import Plan
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lotse.audit.models import AuditEvent
 from lotse.cases.models import Case
-from lotse.consent.services import partner_create
+from lotse.network.services import partner_create
 from lotse.organisations.models import Membership
 from lotse.planning import selectors, services
 from lotse.planning.models import Assessment, AssessmentItem, Goal, GoalAgreement, Plan, PlanVersion, Step

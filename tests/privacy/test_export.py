@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from lotse.accounts.services import api_token_create
 from lotse.audit.models import AuditEvent
-from lotse.consent.services import consent_record, partner_create, release_record
+from lotse.consent.services import consent_record, release_record
+from lotse.network.services import partner_create
 from lotse.intake.models import FirstContact
 from lotse.people.models import ResidenceStatusType
 from lotse.people.selectors import person_get

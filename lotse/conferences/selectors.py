@@ -1,0 +1,9 @@
+"""Reads of this area (being built for issue #6)."""
+
+
+def timeline_items(*, actor, case):
+    return []
+
+
+def case_conference_summary(*, actor, case):
+    return None
