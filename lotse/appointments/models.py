@@ -69,6 +69,8 @@ class Appointment(models.Model):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     interpreter_language = models.ForeignKey("codelists.Code", verbose_name=_("language for the interpreter"),
                                              null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    interpreter = models.ForeignKey("pools.PoolMember", verbose_name=_("interpreter"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="appointments")
     note = models.CharField(_("note"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL,

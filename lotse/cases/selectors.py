@@ -38,6 +38,7 @@ TIMELINE_SOURCES = (
     "lotse.appointments.selectors.timeline_items",
     "lotse.referrals.selectors.timeline_items",
     "lotse.conferences.selectors.timeline_items",
+    "lotse.partnerreports.selectors.timeline_items",
 )
 # Sections of the case file contributed by the network areas: (template, selector (actor, case) -> context).
 CASE_FILE_SECTIONS = (

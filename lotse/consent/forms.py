@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.consent.models import Form, InformationCategory, Purpose, Release
-from lotse.network.models import PartnerType
 
 
 class GivenFields(forms.Form):
@@ -41,8 +40,3 @@ class ReleaseForm(GivenFields):
 class EndForm(forms.Form):
     on = forms.DateField(label=_("Date"), help_text=_("DD.MM.YYYY"), initial=timezone.localdate)
 
-
-class PartnerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    partner_type = forms.ChoiceField(label=_("Type"), choices=PartnerType.choices)
-    contact = forms.CharField(label=_("Contact person, phone, e-mail"), max_length=300, required=False)

@@ -10,6 +10,4 @@ urlpatterns = [
     path("personen/<uuid:public_id>/freigaben/neu/", views.release_create, name="release_create"),
     path("einwilligungen/<uuid:public_id>/widerruf/", views.consent_withdraw, name="consent_withdraw"),
     path("freigaben/<uuid:public_id>/widerruf/", views.release_revoke, name="release_revoke"),
-    path("partner/", views.partner_list, name="partner_list"),
-    path("partner/neu/", views.partner_create, name="partner_create"),
 ]

@@ -6,12 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.consent import selectors, services
-from lotse.consent.forms import ConsentForm, EndForm, PartnerForm, ReleaseForm
+from lotse.consent.forms import ConsentForm, EndForm, ReleaseForm
 from lotse.core.forms import add_service_errors
-from lotse.network import services as network_services
 from lotse.people.selectors import person_get
 
 
@@ -106,36 +104,3 @@ def release_revoke(request, public_id):
             return redirect(_overview_url(release.person))
     return _form_page(request, release.person, form,
                       _("Revoke release for %(recipient)s") % {"recipient": release.recipient.name})
-
-
-@require_GET
-def partner_list(request):
-    if not policy.client_team_ids(request.user) and not policy.administered_organisation_ids(request.user):
-        policy.deny(request.user, "partner.list")
-    return render(request, "consent/partner_list.html", {
-        "partners": selectors.partner_list(actor=request.user).select_related("organisation"),
-        "active_nav": "partners", "breadcrumbs": [(_("Start"), reverse("core:home")), (_("Partners"), None)],
-    })
-
-
-@require_http_methods(["GET", "POST"])
-def partner_create(request):
-    organisation = selectors.partner_organisation(actor=request.user)
-    if organisation is None or not (policy.client_team_ids(request.user)
-                                    or policy.administered_organisation_ids(request.user)):
-        policy.deny(request.user, "partner.create")
-    form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            network_services.partner_create(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The partner has been added."))
-            return redirect("consent:partner_list")
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New partner"), "submit_label": _("Save"),
-        "cancel_url": reverse("consent:partner_list"), "active_nav": "partners",
-        "breadcrumbs": [(_("Start"), reverse("core:home")), (_("Partners"), reverse("consent:partner_list")),
-                        (_("New partner"), None)],
-    })

@@ -17,8 +17,10 @@ def _navigation(request) -> list[dict]:
     if policy.client_team_ids(user):
         items.append({"label": _("First contacts"), "url": reverse("intake:first_contact_list"), "name": "intake"})
         items.append({"label": _("Persons"), "url": reverse("people:person_list"), "name": "people"})
-    if policy.client_team_ids(user) or policy.administered_organisation_ids(user):
-        items.append({"label": _("Partners"), "url": reverse("consent:partner_list"), "name": "partners"})
+    if policy.grants(user).all_orgs:
+        items.append({"label": _("Partners"), "url": reverse("network:partner_list"), "name": "partners"})
+    if policy.grants(user).all_orgs:
+        items.append({"label": _("Network"), "url": reverse("cooperation:agreement_list"), "name": "network"})
     if policy.grants(user).all_orgs or policy.may_administer_organisations(user):
         items.append({"label": _("Organisations"), "url": reverse("organisations:organisation_list"),
                       "name": "organisations"})

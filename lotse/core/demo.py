@@ -199,6 +199,9 @@ def _seed_network(organisations: dict) -> int:
         _, new = Partner.objects.get_or_create(organisation=organisations[org_key], name=name,
                                                defaults={"partner_type": partner_type, "contact": contact})
         created += new
+    from lotse.network.demo import seed_demo as seed_directory
+
+    created += seed_directory(organisation=organisations["welfare"], actor=None)
     amal = Person.objects.filter(family_name="Haddad", given_names="Amal").first()
     if amal is None or Consent.objects.filter(person=amal).exists():
         return created
@@ -217,7 +220,9 @@ def _seed_network(organisations: dict) -> int:
 
 
 CASEWORK_DEMOS = ("lotse.appointments.demo.seed_demo", "lotse.contacts.demo.seed_demo",
-                  "lotse.planning.demo.seed_demo")
+                  "lotse.planning.demo.seed_demo", "lotse.referrals.demo.seed_demo",
+                  "lotse.conferences.demo.seed_demo",
+                  "lotse.cooperation.demo.seed_demo", "lotse.helpermap.demo.seed_demo")
 
 
 def _seed_casework() -> int:
@@ -255,4 +260,7 @@ def _seed_casework() -> int:
         created += 1
     for path in CASEWORK_DEMOS:
         import_string(path)(case=case, actor=case.owner)
+    from lotse.pools.demo import seed_demo as seed_pools
+
+    seed_pools(organisation=case.person.organisation, case=case, actor=case.owner)
     return created

@@ -89,6 +89,7 @@ class OfferingRulesForm(forms.Form):
         "expiry_warning_days": (_("Warn before releases and residence documents run out (days)"), ""),
         "scale_min": (_("Assessment scale: lowest value"), ""),
         "scale_max": (_("Assessment scale: highest value"), ""),
+        "whereabouts_check_weeks": (_("Check the whereabouts after a referral (weeks)"), ""),
     }
 
     def __init__(self, *args, defaults, **kwargs):

@@ -34,6 +34,7 @@ class ProgrammeSettings:
     expiry_warning_days: int = 30
     scale_min: int = 1
     scale_max: int = 5
+    whereabouts_check_weeks: int = 12
 
     def time_limit_from(self, opened_on: date | None) -> date | None:
         if opened_on is None or not self.time_limit_months:
@@ -48,6 +49,10 @@ class ProgrammeSettings:
 
     def follow_up_from(self, closed_on: date) -> date:
         return closed_on + relativedelta(months=self.follow_up_months)
+
+    def whereabouts_due(self, outcome_on: date) -> date:
+        """When to check whether a referred client stayed with the partner (Verbleib) [003 §6.3.2]."""
+        return outcome_on + timedelta(weeks=self.whereabouts_check_weeks)
 
     def handover_due(self, own_flat_since: date | None) -> date | None:
         if own_flat_since is None or not self.handover_after_years:
@@ -71,6 +76,7 @@ LIMITS = {
     "time_limit_months": (1, 240), "time_limit_warning_days": (1, 365), "intensive_weeks": (0, 104),
     "intensive_interval_days": (1, 365), "regular_interval_days": (1, 365), "follow_up_months": (1, 60),
     "handover_after_years": (1, 30), "expiry_warning_days": (1, 365), "scale_min": (0, 10), "scale_max": (1, 10),
+    "whereabouts_check_weeks": (1, 104),
 }
 SETTING_NAMES = tuple(field.name for field in fields(ProgrammeSettings))
 

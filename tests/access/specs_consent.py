@@ -1,4 +1,4 @@
-"""Access specs of the consent and partner URLs (merged into tests/access/specs.py)."""
+"""Access specs of the consent URLs (merged into tests/access/specs.py)."""
 
 import json
 
@@ -6,7 +6,6 @@ from lotse.organisations.models import Role
 from tests.access.walker import Spec
 
 CASEWORK = frozenset({Role.COUNSELLOR, Role.TEAM_LEAD})
-PARTNER_DIRECTORY = frozenset({Role.COUNSELLOR, Role.TEAM_LEAD, Role.ACCOMMODATION, Role.ORG_ADMIN})
 
 
 def _person(fx):
@@ -19,8 +18,6 @@ SPECS = {
     "consent:release_create": Spec(allowed=CASEWORK, kwargs=_person),
     "consent:consent_withdraw": Spec(allowed=CASEWORK, kwargs=lambda fx: {"public_id": fx.extra["consent"].public_id}),
     "consent:release_revoke": Spec(allowed=CASEWORK, kwargs=lambda fx: {"public_id": fx.extra["release"].public_id}),
-    "consent:partner_list": Spec(allowed=PARTNER_DIRECTORY),
-    "consent:partner_create": Spec(allowed=PARTNER_DIRECTORY),
     "api:person_consents": Spec(allowed=CASEWORK, api=True, kwargs=_person),
     "api:person_releases": Spec(allowed=CASEWORK, api=True, kwargs=_person),
     "api:consent_create": Spec(allowed=CASEWORK, api=True, kwargs=_person, method="POST",

@@ -12,16 +12,17 @@ pytestmark = pytest.mark.django_db
 
 NAV = {
     "berater": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
     "jmd-berater": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
     "teamleitung": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Mein Konto"},
-    "orgadmin": {"Start", "Partner", "Organisationen", "Mitarbeitende", "Protokoll", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
+    "orgadmin": {"Start", "Partner", "Organisationen", "Mitarbeitende", "Protokoll", "Netzwerk", "Mein Konto"},
     "sim-beraterin": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Mein Konto"},
-    "unterkunft": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Mein Konto"},
-    "koordination": {"Start", "Organisationen", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
+    "unterkunft": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Netzwerk",
+                   "Mein Konto"},
+    "koordination": {"Start", "Partner", "Organisationen", "Netzwerk", "Mein Konto"},
     "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Kataloge", "Protokoll", "Mein Konto"},
 }
 

@@ -30,7 +30,11 @@ FORM_PAGES = sorted(
     and key not in {"core:home", "organisations:organisation_list", "organisations:organisation_detail",
                     "organisations:team_detail", "organisations:staff_list", "organisations:staff_detail",
                     "audit:event_list", "audit:record_log", "documents:person_document",
-                    "documents:release_document", "planning:agreement_document", "contacts:contact_document"}
+                    "documents:release_document", "planning:agreement_document", "contacts:contact_document",
+                    "cooperation:agreement_document",
+                    "conferences:conference_summary", "network:partner_import_preview",
+                    "network:partner_export_csv", "network:partner_export_xlsx",
+                    "referrals:referral_letter_client", "referrals:referral_letter_partner"}
 )
 
 

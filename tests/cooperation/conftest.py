@@ -1,0 +1,134 @@
+import io
+import json
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from lotse.cooperation import services
+from lotse.network.services import partner_create
+
+TR = Path(__file__).resolve().parents[2] / ".tr" / "cooperation.json"
+
+
+def german(text: str) -> str:
+    """What a German user reads: the compiled catalogue, or (until it is merged) .tr/cooperation.json."""
+    with translation.override("de"):
+        translated = gettext(text)
+    if translated == text and TR.exists():
+        translated = json.loads(TR.read_text(encoding="utf-8")).get(text, text)
+    return translated
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages are compared in English; what German users read is checked with :func:`german` and
+    :func:`shown`."""
+    with translation.override("en"):
+        yield
+
+
+def shown(text: str) -> str:
+    """The msgid as the page renders it in German now (translated once the catalogue has it)."""
+    with translation.override("de"):
+        return gettext(text)
+
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def odt_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest/>")
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "nothing")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def lead(org_a):
+    return org_a.user("team_lead")
+
+
+@pytest.fixture
+def admin(org_a):
+    return org_a.user("org_admin")
+
+
+@pytest.fixture
+def jobcentre(org_a, lead):
+    return partner_create(actor=lead, organisation=org_a.organisation, name="Jobcenter Lindenau",
+                          partner_type="job_centre")
+
+
+@pytest.fixture
+def school(org_a, lead):
+    return partner_create(actor=lead, organisation=org_a.organisation, name="Grundschule am Markt",
+                          partner_type="school")
+
+
+@pytest.fixture
+def foreign_partner(org_b):
+    return partner_create(actor=org_b.user("team_lead"), organisation=org_b.organisation, name="Jobcenter B",
+                          partner_type="job_centre")
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def agreement_data(jobcentre, lead, today):
+    def make(**extra):
+        values = {"title": "Kooperation Jobcenter", "subject": "Gemeinsame Arbeitsmarktintegration",
+                  "partners": [jobcentre], "starts_on": today - timedelta(days=30), "responsible": lead,
+                  "status": "active", "division_of_tasks": "Jobcenter: Förderung; MBE: Begleitung"}
+        values.update(extra)
+        return services.AgreementData(**values)
+    return make
+
+
+@pytest.fixture
+def make_agreement(org_a, lead, agreement_data):
+    def make(actor=None, organisation=None, note="", **extra):
+        return services.agreement_create(actor=actor or lead, organisation=organisation or org_a.organisation,
+                                         data=agreement_data(**extra), note=note)
+    return make
+
+
+@pytest.fixture
+def event_data(today):
+    def make(**extra):
+        values = {"kind": "network_meeting", "title": "Netzwerktreffen Integration", "date": today,
+                  "participants": 14}
+        values.update(extra)
+        return services.EventData(**values)
+    return make
+
+
+@pytest.fixture
+def make_event(org_a, counsellor, event_data):
+    def make(actor=None, organisation=None, **extra):
+        return services.event_create(actor=actor or counsellor, data=event_data(**extra),
+                                     organisation=organisation or org_a.organisation)
+    return make
