@@ -6,3 +6,10 @@ class ConferencesConfig(AppConfig):
     name = "lotse.conferences"
     label = "conferences"
     verbose_name = _("Case conferences")
+
+    def ready(self):
+        from lotse.conferences.services import erase_participations
+        from lotse.privacy.services import ERASURE_HANDLERS
+
+        if erase_participations not in ERASURE_HANDLERS:
+            ERASURE_HANDLERS.append(erase_participations)

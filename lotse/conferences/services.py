@@ -512,3 +512,12 @@ def decision_create(*, actor, conference: Conference, data: DecisionData) -> Dec
            step=str(decision.step.public_id) if decision.step_id else None,
            task=str(decision.task.public_id) if decision.task_id else None)
     return decision
+
+
+def erase_participations(person) -> None:
+    """Erasure (Art. 17): the person's place in case conferences of other cases stays as an anonymous participant,
+    so that decisions they were responsible for keep their meaning without naming them."""
+    from django.utils.translation import gettext
+
+    Participant.objects.filter(person=person).update(
+        person=None, kind=ParticipantKind.OTHER, name=gettext("(erased person)"), role=gettext("family member"))

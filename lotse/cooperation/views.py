@@ -2,6 +2,8 @@
 
 Thin views: selectors read, services write, the policy decides."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -23,6 +25,7 @@ from lotse.cooperation.forms import (
 from lotse.cooperation.models import IN_FORCE
 from lotse.core.forms import add_service_errors
 from lotse.core.versioning import is_stale, stale_context
+from lotse.referrals.selectors import may_see_figures, partner_referral_figures
 
 NAV = "network"
 
@@ -317,7 +320,12 @@ def indicators(request):
     form = YearForm(request.GET or None, years=selectors.event_years(actor=request.user),
                     organisations=organisations)
     organisation, year = form.organisation(), form.year()
+    referrals = None
+    if may_see_figures(request.user):
+        referrals = partner_referral_figures(actor=request.user, organisation=organisation,
+                                             period=(date(year, 1, 1), date(year, 12, 31)))["total"]
     return render(request, "cooperation/indicators.html", {
         "figures": selectors.network_indicators(actor=request.user, organisation=organisation, year=year),
+        "referrals": referrals,
         "filter_form": form, "current": "indicators", "active_nav": NAV,
         "breadcrumbs": _crumbs((_("Network indicators"), None))})

@@ -34,6 +34,20 @@ def _navigation(request) -> list[dict]:
     return items
 
 
+def _network_links(request) -> list[dict]:
+    """The network pages beyond agreements, events and indicators, for those who may open them."""
+    from lotse.organisations.models import TEAM_ROLES, Role
+
+    user, links = request.user, []
+    if policy.may_see_aggregates(user) or policy.casework_team_ids(user):
+        links.append({"label": _("Referral figures per partner"), "url": reverse("referrals:partner_figures"),
+                      "name": "referral_figures"})
+    if policy.grants(user).orgs_with(Role.ORG_ADMIN, *TEAM_ROLES):
+        links.append({"label": _("Interpreters and volunteers"), "url": reverse("pools:pool_member_list"),
+                      "name": "pools"})
+    return links
+
+
 def _memberships(request):
     from lotse.organisations.models import Membership
 
@@ -50,4 +64,5 @@ def shell(request) -> dict:
     if user is not None and user.is_authenticated and (settings.LOTSE_DEMO_MODE or user.is_verified()):
         context["navigation"] = SimpleLazyObject(lambda: _navigation(request))
         context["shell_memberships"] = SimpleLazyObject(lambda: _memberships(request))
+        context["network_links"] = SimpleLazyObject(lambda: _network_links(request))
     return context

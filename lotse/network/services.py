@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lotse.access import policy
 from lotse.audit.models import Category
@@ -385,9 +386,11 @@ def partner_import(*, actor, organisation, rows: list, update_existing: bool,
     checked = importing.check_rows(organisation=organisation, rows=rows, update_existing=update_existing)
     errors = [row for row in checked if row.status == importing.ERROR]
     if errors and only_if_all_valid:
-        raise ImportRefused(_("Nothing has been imported: %(count)d rows have errors. Correct the file and "
-                              "upload it again, or choose to import only the valid rows.")
-                            % {"count": len(errors)})
+        raise ImportRefused(ngettext(
+            "Nothing has been imported: %(count)d row has errors. Correct the file and upload it again, or choose "
+            "to import only the valid rows.",
+            "Nothing has been imported: %(count)d rows have errors. Correct the file and upload it again, or choose "
+            "to import only the valid rows.", len(errors)) % {"count": len(errors)})
     counts = {importing.NEW: 0, importing.UPDATED: 0, importing.UNCHANGED: 0, importing.SKIPPED: 0,
               importing.ERROR: len(errors)}
     try:

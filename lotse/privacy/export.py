@@ -151,6 +151,7 @@ def collect(person: Person) -> dict:
         "access_log": access_log(public_ids),
     }
     data.update(_casework(person_ids))
+    data.update(_network(person_ids))
     return data
 
 
@@ -203,6 +204,44 @@ def _casework(person_ids: list[int]) -> dict:
     }
 
 
+def _network(person_ids: list[int]) -> dict:
+    """Referrals, case conferences the person's matters were discussed in, volunteers and partner reports."""
+    from lotse.conferences.models import Conference
+    from lotse.partnerreports.models import PartnerReport
+    from lotse.pools.models import VolunteerAssignment
+    from lotse.referrals.models import Referral
+
+    referrals = Referral.objects.filter(person_id__in=person_ids).select_related("partner", "service").order_by(
+        "sent_on", "pk")
+    conferences = (Conference.objects.filter(Q(case__person_id__in=person_ids) | Q(persons__id__in=person_ids))
+                   .distinct().prefetch_related("decisions").order_by("scheduled_at", "pk"))
+    volunteers = VolunteerAssignment.objects.filter(case__person_id__in=person_ids).select_related("member").order_by(
+        "since", "pk")
+    reports = PartnerReport.objects.filter(person_id__in=person_ids).select_related("link__partner").order_by(
+        "received_at", "pk")
+    return {
+        "referrals": [
+            {"partner": referral.partner.name, "service": referral.service.name if referral.service else "",
+             "reason": referral.reason, "information": list(referral.categories), "sent_on": _plain(referral.sent_on),
+             "status": str(referral.get_status_display()),
+             "outcome": str(referral.get_outcome_display()) if referral.outcome else "",
+             "whereabouts": str(referral.get_whereabouts_display()) if referral.whereabouts else ""}
+            for referral in referrals],
+        "case_conferences": [
+            {"title": conference.title, "scheduled_at": _plain(conference.scheduled_at),
+             "status": str(conference.get_status_display()), "agenda": conference.agenda,
+             "minutes": conference.minutes,
+             "decisions": [f"{decision.text} ({decision.due_on:%d.%m.%Y})" for decision in conference.decisions.all()]}
+            for conference in conferences],
+        "volunteers": [{"name": assignment.member.name, "purpose": assignment.purpose,
+                        "since": _plain(assignment.since), "until": _plain(assignment.until)}
+                       for assignment in volunteers],
+        "partner_reports": [{"partner": report.link.partner.name, "kind": str(report.get_kind_display()),
+                             "occurred_on": _plain(report.occurred_on), "note": report.note,
+                             "received_at": _plain(report.received_at)} for report in reports],
+    }
+
+
 SECTIONS = (
     ("other_names", lambda: _("Further spellings of the name"), "people.PersonName"),
     ("languages", lambda: _("Languages"), "people.PersonLanguage"),
@@ -221,6 +260,10 @@ SECTIONS = (
     ("assessments", lambda: _("Assessments"), "planning.Assessment"),
     ("goals", lambda: _("Goals of the integration plan"), "planning.Goal"),
     ("tasks", lambda: _("Tasks"), "cases.Task"),
+    ("referrals", lambda: _("Referrals"), "referrals.Referral"),
+    ("case_conferences", lambda: _("Case conferences"), "conferences.Conference"),
+    ("volunteers", lambda: _("Volunteers"), "pools.VolunteerAssignment"),
+    ("partner_reports", lambda: _("Reports from partners"), "partnerreports.PartnerReport"),
 )
 
 COLUMN_LABELS = {

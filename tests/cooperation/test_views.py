@@ -239,10 +239,11 @@ def test_indicators_page(make_event, make_agreement, org_a, today, django_assert
     make_agreement()
     make_event(kind="training", participants=17)
     client = _client(org_a.user("coordinator"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("cooperation:indicators"), {"jahr": today.year})
     figures = response.context["figures"]
     assert figures["agreements_in_force"] == 1 and figures["participants_total"] == 17
+    assert response.context["referrals"].sent == 0 and "Gesendete Vermittlungen" in response.content.decode()
     assert response.status_code == 200 and str(today.year) in response.content.decode()
     bad = client.get(reverse("cooperation:indicators"), {"jahr": "x", "organisation": "y"})
     assert bad.status_code == 200
