@@ -14,7 +14,7 @@ from lotse.cases import forms, selectors, services
 from lotse.cases.models import Case, ClosureReason
 from lotse.consent.selectors import partner_choices
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.organisations.selectors import team_get
 from lotse.people.selectors import person_get
 
@@ -37,12 +37,8 @@ def _form_page(request, *, form, title, submit_label, case, stale=None, template
 
 def _refused(request, form, error: ValidationError, public_id, *, compare: bool):
     """Attach the service's errors to the form; after a conflict also return what is stored now."""
-    stale = None
-    if is_stale(error):
-        current = selectors.case_get(actor=request.user, public_id=public_id)
-        stale = stale_context(form, current, changed_at=current.updated_at, compare=compare)
-    add_service_errors(form, error)
-    return stale
+    return refusal_context(form, error, reload=lambda: selectors.case_get(actor=request.user, public_id=public_id),
+                           compare=compare)
 
 
 @require_http_methods(["GET", "POST"])

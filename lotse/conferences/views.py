@@ -15,7 +15,7 @@ from lotse.conferences.forms import (KIND_PARAMETER, KINDS, CancelForm, Conferen
                                      ParticipantForm, kind_from)
 from lotse.conferences.models import ConferenceStatus, Participant, ParticipantKind
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.documents import texts
 from lotse.documents.views import document_download
 
@@ -114,10 +114,8 @@ def conference_edit(request, public_id):
             services.conference_update(actor=request.user, conference=conference,
                                        version=form.cleaned_data["version"], data=form.conference_data())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.conference_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.conference_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The case conference has been saved."))
             return redirect(_detail_url(conference))
@@ -213,10 +211,8 @@ def conference_minutes(request, public_id):
                                                minutes=form.cleaned_data["minutes"],
                                                attended=list(form.cleaned_data["attended"]))
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.conference_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.conference_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The minutes have been saved; the case conference is marked as held."))
             return redirect(_detail_url(conference))

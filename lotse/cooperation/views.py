@@ -24,7 +24,7 @@ from lotse.cooperation.forms import (
 )
 from lotse.cooperation.models import IN_FORCE
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.referrals.selectors import may_see_figures, partner_referral_figures
 
 NAV = "network"
@@ -135,10 +135,8 @@ def agreement_edit(request, public_id):
                                       note=form.cleaned_data["note"],
                                       agreed_in_writing_on=form.cleaned_data["agreed_in_writing_on"])
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.agreement_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.agreement_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The cooperation agreement has been saved."))
             return redirect(_detail_url(agreement))
@@ -183,10 +181,9 @@ def agreement_document_upload(request, public_id):
                                                content=b"".join(upload.chunks()), filename=upload.name,
                                                note=form.cleaned_data["note"])
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.agreement_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.agreement_get(actor=request.user, public_id=public_id),
+                compare=False)
         else:
             messages.success(request, _("The document has been stored."))
             return redirect(_detail_url(agreement))
@@ -276,10 +273,8 @@ def event_edit(request, public_id):
             event = services.event_update(actor=request.user, event=event,
                                           version=form.cleaned_data["version"], data=form.event_data())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.event_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.event_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The event has been saved."))
             return redirect(_year_url(event))

@@ -102,3 +102,16 @@ def stale_context(form: forms.Form, current: Model, *, changed_at=None, changed_
     data["version"] = str(current.version)
     form.data = data
     return result
+
+
+def refusal_context(form: forms.Form, error: ValidationError, *, reload, compare: bool = True) -> dict | None:
+    """Put a write service's refusal on the form; after a version conflict also return what is stored now
+    (``reload()`` reads it again), for ``core/_stale.html`` and a 409 answer."""
+    from lotse.core.forms import add_service_errors
+
+    stale = None
+    if is_stale(error):
+        current = reload()
+        stale = stale_context(form, current, changed_at=getattr(current, "updated_at", None), compare=compare)
+    add_service_errors(form, error)
+    return stale

@@ -13,7 +13,7 @@ from lotse.cases.models import Case
 from lotse.cases.selectors import case_get
 from lotse.consent.selectors import partner_choices
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.helpermap import selectors, services
 from lotse.helpermap.forms import EndForm, HelperEntryForm, MapFilterForm
 
@@ -98,10 +98,8 @@ def entry_edit(request, public_id):
             services.helper_entry_update(actor=request.user, entry=entry,
                                          version=form.cleaned_data["version"], data=form.helper_data())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.entry_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.entry_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The helper has been saved."))
             return redirect(_map_url(case))

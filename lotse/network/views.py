@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.network import importing, selectors, services, spreadsheets
 from lotse.network.forms import (ActiveForm, ContactPersonForm, DirectoryFilterForm, ImportConfirmForm,
                                  ImportForm, PartnerForm, ProgrammesForm, ServiceForm)
@@ -129,10 +129,8 @@ def partner_edit(request, public_id):
             services.partner_update(actor=request.user, partner=partner, version=form.cleaned_data["version"],
                                     data=form.data_object())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.partner_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.partner_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The partner has been saved."))
             return redirect(_detail_url(partner))
@@ -174,10 +172,9 @@ def partner_programmes(request, public_id):
             services.programmes_set(actor=request.user, partner=partner, version=form.cleaned_data["version"],
                                     levels=form.levels())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.partner_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.partner_get(actor=request.user, public_id=public_id),
+                compare=False)
         else:
             messages.success(request, _("The cooperation per programme has been saved."))
             return redirect(_detail_url(partner))

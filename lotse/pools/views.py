@@ -17,7 +17,7 @@ from lotse.audit.middleware import client_ip
 from lotse.audit.services import audit_security
 from lotse.cases.selectors import case_get
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.pools import forms, selectors, services, throttle
 from lotse.pools.models import PoolMember
 
@@ -103,10 +103,8 @@ def pool_member_edit(request, public_id):
             services.pool_member_update(actor=request.user, member=member,
                                         version=form.cleaned_data["version"], data=form.member_data())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.pool_member_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.pool_member_get(actor=request.user, public_id=public_id))
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect("pools:pool_member_list")

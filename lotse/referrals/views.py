@@ -16,7 +16,7 @@ from lotse.consent.models import InformationCategory
 from lotse.consent.selectors import partner_choices
 from lotse.consent.services import DisclosureRefused
 from lotse.core.forms import add_service_errors
-from lotse.core.versioning import is_stale, stale_context
+from lotse.core.versioning import refusal_context
 from lotse.documents import texts
 from lotse.documents.views import document_download
 from lotse.network.models import PartnerContact, PartnerService
@@ -138,10 +138,9 @@ def _step_view(request, public_id, step):
         try:
             services.STEP_SERVICES[step](actor=request.user, referral=referral, **form.service_values())
         except ValidationError as error:
-            if is_stale(error):
-                current = selectors.referral_get(actor=request.user, public_id=public_id)
-                stale = stale_context(form, current, changed_at=current.updated_at, compare=False)
-            add_service_errors(form, error)
+            stale = refusal_context(
+                form, error, reload=lambda: selectors.referral_get(actor=request.user, public_id=public_id),
+                compare=False)
         else:
             messages.success(request, _("The referral has been updated."))
             return redirect(detail_url)
