@@ -195,8 +195,8 @@ def conference_participant_add(request, public_id: UUID, payload: ParticipantIn)
     conference = selectors.conference_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     participant = services.participant_add(actor=request.user, conference=conference,
                                            data=_participant_data(request, conference, payload))
-    participant = Participant.objects.select_related("user", "partner", "partner_contact", "person").get(
-        pk=participant.pk)
+    participant = selectors.participant_find(actor=request.user, conference=conference,
+                                             public_id=participant.public_id)
     return Status(201, _participant_out(participant))
 
 
@@ -205,8 +205,8 @@ def conference_participant_add(request, public_id: UUID, payload: ParticipantIn)
              summary="Beschluss erfassen (wird Schritt im Integrationsplan oder Aufgabe im Fall)")
 def conference_decision_create(request, public_id: UUID, payload: DecisionIn):
     conference = selectors.conference_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
-    responsible = Participant.objects.filter(conference=conference, public_id=payload.responsible).select_related(
-        "user", "partner", "partner_contact", "person").first()
+    responsible = selectors.participant_find(actor=request.user, conference=conference,
+                                             public_id=payload.responsible)
     if responsible is None:
         raise ValidationError({"responsible": _("Please choose a participant of this case conference.")})
     goal = None

@@ -34,6 +34,13 @@ def conference_get(*, actor, public_id, action: Action = Action.VIEW) -> Confere
         "case__owner", "invited_by").prefetch_related("persons"), action=action, public_id=public_id)
 
 
+def participant_choices(*, actor, conference: Conference, responsible_only: bool = False):
+    """The conference's participants as a queryset for forms; only those who can be responsible for a decision
+    (not people entered by name alone) when ``responsible_only``."""
+    rows = _participants(actor).filter(conference=conference).order_by("created_at", "pk")
+    return rows.exclude(kind=ParticipantKind.OTHER) if responsible_only else rows
+
+
 def participants_of(*, actor, conference: Conference) -> list[Participant]:
     return list(_participants(actor).filter(conference=conference).order_by("created_at", "pk"))
 

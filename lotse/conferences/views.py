@@ -13,7 +13,7 @@ from lotse.cases.selectors import case_get
 from lotse.conferences import selectors, services
 from lotse.conferences.forms import (KIND_PARAMETER, KINDS, CancelForm, ConferenceForm, DecisionForm, MinutesForm,
                                      ParticipantForm, kind_from)
-from lotse.conferences.models import ConferenceStatus, Participant, ParticipantKind
+from lotse.conferences.models import ConferenceStatus, ParticipantKind
 from lotse.core.forms import add_service_errors
 from lotse.core.versioning import refusal_context
 from lotse.documents import texts
@@ -44,12 +44,6 @@ def _form_page(request, *, form, title, submit_label, cancel_url, breadcrumbs, i
         "form": form, "title": title, "intro": intro, "submit_label": submit_label, "cancel_url": cancel_url,
         "stale": stale, "active_nav": NAV, "breadcrumbs": breadcrumbs, **(extra or {})},
         status=409 if stale else 200)
-
-
-def _participants(conference, *, responsible_only=False):
-    rows = Participant.objects.filter(conference=conference).select_related(
-        "user", "partner", "partner_contact", "person").order_by("created_at", "pk")
-    return rows.exclude(kind=ParticipantKind.OTHER) if responsible_only else rows
 
 
 @require_GET
@@ -135,7 +129,7 @@ PARTICIPANT_TITLES = {ParticipantKind.STAFF: gettext_lazy("Invite a colleague"),
 def _participant_form(request, conference, kind: str) -> ParticipantForm:
     """The form for one kind of participant; who is already invited is not offered again."""
     case = conference.case
-    invited = Participant.objects.filter(conference=conference)
+    invited = selectors.participant_choices(actor=request.user, conference=conference)
     choices = {}
     if kind == ParticipantKind.STAFF:
         choices["users"] = selectors.staff_choices(actor=request.user, case=case).exclude(
@@ -194,7 +188,7 @@ def participant_remove(request, public_id, participant_id):
 @require_http_methods(["GET", "POST"])
 def conference_minutes(request, public_id):
     conference = selectors.conference_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
-    participants = _participants(conference)
+    participants = selectors.participant_choices(actor=request.user, conference=conference)
     initial = {"minutes": conference.minutes, "version": conference.version,
                "attended": [p.public_id for p in participants if p.attended]}
     if conference.held_on:
@@ -228,7 +222,8 @@ def conference_minutes(request, public_id):
 def decision_create(request, public_id):
     conference = selectors.conference_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     case = conference.case
-    form = DecisionForm(request.POST or None, participants=_participants(conference, responsible_only=True),
+    form = DecisionForm(request.POST or None, participants=selectors.participant_choices(
+        actor=request.user, conference=conference, responsible_only=True),
                         goals=selectors.goal_choices(actor=request.user, case=case))
     if request.method == "POST" and form.is_valid():
         try:

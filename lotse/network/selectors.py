@@ -162,6 +162,18 @@ def contact_get(*, actor, public_id, action: Action = Action.CHANGE) -> PartnerC
         partner__organisation_id__in=directory_organisation_ids(actor)), action=action, public_id=public_id)
 
 
+def service_choices(*, actor, partners) -> QuerySet[PartnerService]:
+    """Active services of the given partners (e.g. what a referral goes to)."""
+    return policy.scope(actor, PartnerService.objects.select_related("partner")).filter(
+        partner__in=partners, is_active=True).order_by("partner__name", "name", "pk")
+
+
+def partner_contact_choices(*, actor, partners) -> QuerySet[PartnerContact]:
+    """Active contact persons of the given partners."""
+    return policy.scope(actor, PartnerContact.objects.select_related("partner")).filter(
+        partner__in=partners, is_active=True).order_by("partner__name", "name", "pk")
+
+
 def contact_choices(*, actor, organisation) -> QuerySet[PartnerContact]:
     """Active contact persons of the organisation's active partners (e.g. to invite to a case conference)."""
     return policy.scope(actor, PartnerContact.objects.select_related("partner")).filter(

@@ -12,7 +12,7 @@ from lotse.access.policy import Action
 from lotse.cases.selectors import case_get
 from lotse.consent.models import InformationCategory
 from lotse.consent.selectors import partner_choices
-from lotse.network.models import PartnerContact, PartnerService
+from lotse.network.selectors import partner_contact_choices, service_choices
 from lotse.referrals import selectors, services
 from lotse.referrals.models import Referral, ReferralOutcome, Step, Whereabouts
 
@@ -127,13 +127,12 @@ def _data(request, case, payload: ReferralIn) -> services.ReferralData:
             "Please choose an active partner from your organisation's partner list.")})
     service = contact = None
     if payload.service is not None:
-        service = PartnerService.objects.filter(partner=partner, public_id=payload.service,
-                                                is_active=True).first()
+        service = service_choices(actor=request.user, partners=[partner]).filter(public_id=payload.service).first()
         if service is None:
             raise ValidationError({"service": _("Please choose a service of the chosen partner.")})
     if payload.partner_contact is not None:
-        contact = PartnerContact.objects.filter(partner=partner, public_id=payload.partner_contact,
-                                                is_active=True).first()
+        contact = partner_contact_choices(actor=request.user, partners=[partner]).filter(
+            public_id=payload.partner_contact).first()
         if contact is None:
             raise ValidationError({"partner_contact": _(
                 "Please choose a contact person of the chosen partner.")})

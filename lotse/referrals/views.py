@@ -19,7 +19,7 @@ from lotse.core.forms import add_service_errors
 from lotse.core.versioning import refusal_context
 from lotse.documents import texts
 from lotse.documents.views import document_download
-from lotse.network.models import PartnerContact, PartnerService
+from lotse.network.selectors import partner_contact_choices, service_choices
 from lotse.referrals import charts, selectors, services
 from lotse.referrals.forms import STEP_FORMS, FiguresForm, ReferralForm
 from lotse.referrals.models import Step
@@ -57,10 +57,8 @@ def _send_form(request, case):
     partners = partner_choices(actor=request.user, person=case.person)
     return ReferralForm(
         request.POST or None, persons=services.person_choices(case), partners=partners,
-        services=PartnerService.objects.filter(partner__in=partners, is_active=True).select_related("partner")
-        .order_by("partner__name", "name"),
-        contacts=PartnerContact.objects.filter(partner__in=partners, is_active=True).select_related("partner")
-        .order_by("partner__name", "name"),
+        services=service_choices(actor=request.user, partners=partners),
+        contacts=partner_contact_choices(actor=request.user, partners=partners),
         initial={"person": case.person.public_id})
 
 
