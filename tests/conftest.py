@@ -36,6 +36,26 @@ def counsellor(org_a):
 
 
 @pytest.fixture
+def lead(org_a):
+    return org_a.user("team_lead")
+
+
+@pytest.fixture
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
+def case(org_a, make_person, counsellor):
+    """An open case of org A's programme for Amal Haddad, owned by the counsellor."""
+    from lotse.cases.services import case_request
+
+    return case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
+
+
+@pytest.fixture
 def cclient(client, counsellor):
     """A client logged in as org A's counsellor."""
     login(client, counsellor)

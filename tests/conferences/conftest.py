@@ -3,7 +3,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from lotse.cases import services as case_services
 from lotse.cases.models import CaseMember
 from lotse.conferences import services
 from lotse.consent.services import consent_record, release_record
@@ -13,21 +12,6 @@ from lotse.network.services import partner_create
 
 def at(day, hour=10):
     return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def case(org_a, make_person, counsellor):
-    return case_services.case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
-
-
-@pytest.fixture
-def lead(org_a):
-    return org_a.user("team_lead")
 
 
 @pytest.fixture

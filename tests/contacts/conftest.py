@@ -3,20 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lotse.cases import services as case_services
 from lotse.network.services import partner_create
 from lotse.contacts.services import ContactData
 from lotse.intake.models import Topic
-
-
-@pytest.fixture
-def case(org_a, make_person, counsellor):
-    return case_services.case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
-
-
-@pytest.fixture
-def lead(org_a):
-    return org_a.user("team_lead")
 
 
 @pytest.fixture

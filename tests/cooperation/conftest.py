@@ -1,40 +1,20 @@
 import io
-import json
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import translation
 
 from lotse.cooperation import services
 from lotse.network.services import partner_create
 
-TR = Path(__file__).resolve().parents[2] / ".tr" / "cooperation.json"
-
-
-def german(text: str) -> str:
-    """What a German user reads: the compiled catalogue, or (until it is merged) .tr/cooperation.json."""
-    with translation.override("de"):
-        translated = gettext(text)
-    if translated == text and TR.exists():
-        translated = json.loads(TR.read_text(encoding="utf-8")).get(text, text)
-    return translated
-
 
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
-    """Messages are compared in English; what German users read is checked with :func:`german` and
-    :func:`shown`."""
+    """Messages are compared in English; what German users read is checked with ``german``."""
     with translation.override("en"):
         yield
 
-
-def shown(text: str) -> str:
-    """The msgid as the page renders it in German now (translated once the catalogue has it)."""
-    with translation.override("de"):
-        return gettext(text)
 
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -65,11 +45,6 @@ def plain_zip() -> bytes:
 
 
 @pytest.fixture
-def lead(org_a):
-    return org_a.user("team_lead")
-
-
-@pytest.fixture
 def admin(org_a):
     return org_a.user("org_admin")
 
@@ -90,11 +65,6 @@ def school(org_a, lead):
 def foreign_partner(org_b):
     return partner_create(actor=org_b.user("team_lead"), organisation=org_b.organisation, name="Jobcenter B",
                           partner_type="job_centre")
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

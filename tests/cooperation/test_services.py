@@ -11,7 +11,8 @@ from lotse.audit.models import AuditEvent
 from lotse.cooperation import services
 from lotse.cooperation.models import AgreementRevision, CooperationAgreement, NetworkEvent
 from lotse.core.versioning import is_stale
-from tests.cooperation.conftest import PDF, docx_bytes, german, odt_bytes, plain_zip
+from tests.cooperation.conftest import PDF, docx_bytes, odt_bytes, plain_zip
+from tests.factories import german
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

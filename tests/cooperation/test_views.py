@@ -12,8 +12,8 @@ from django.urls import reverse
 from lotse.audit.models import AuditEvent
 from lotse.cooperation import services
 from lotse.cooperation.models import AgreementRevision, CooperationAgreement, NetworkEvent
-from tests.cooperation.conftest import PDF, docx_bytes, shown
-from tests.factories import login
+from tests.cooperation.conftest import PDF, docx_bytes
+from tests.factories import german, login
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_list_marks_due_and_overdue_reviews(make_agreement, lead, today, django_
         response = client.get(reverse("cooperation:agreement_list"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert shown("review overdue") in html and shown("review due soon") in html
+    assert german("review overdue") in html and german("review due soon") in html
     assert html.index("Überfällige Vereinbarung") < html.index("Bald fällig")
     filtered = client.get(reverse("cooperation:agreement_list"), {"status": "draft"}).content.decode()
     assert "Bald fällig" not in filtered
@@ -79,7 +79,7 @@ def test_create_with_errors_saves_nothing(lead, foreign_partner, jobcentre):
     response = client.post(reverse("cooperation:agreement_create"), _form(
         partners=[str(jobcentre.public_id)], responsible=str(lead.public_id), review_on="2026-01-01"))
     assert response.status_code == 200 and not CooperationAgreement.objects.exists()
-    assert shown("The review date must lie after the start date.") in response.content.decode()
+    assert german("The review date must lie after the start date.") in response.content.decode()
 
 
 def test_detail_shows_the_history_and_the_review_form(make_agreement, lead, org_a,
@@ -94,7 +94,7 @@ def test_detail_shows_the_history_and_the_review_form(make_agreement, lead, org_
     coordinator = _client(org_a.user("coordinator")).get(
         reverse("cooperation:agreement_detail", args=[agreement.public_id])).content.decode()
     assert 'name="reviewed_on"' not in coordinator and str(lead) not in coordinator
-    assert shown("Team leads and organisation administrators record the review.") in coordinator
+    assert german("Team leads and organisation administrators record the review.") in coordinator
 
 
 def test_edit_conflict_shows_what_changed_and_saves_nothing(make_agreement, lead, admin, jobcentre):
@@ -172,7 +172,7 @@ def test_upload_of_a_disguised_file_is_refused(make_agreement, lead):
     upload = SimpleUploadedFile("vertrag.pdf", b"MZ\x90\x00binary", content_type="application/pdf")
     response = _client(lead).post(url, {"document": upload, "version": "1"})
     assert response.status_code == 200
-    assert shown("The file is not a readable PDF, ODT or DOCX document.") in response.content.decode()
+    assert german("The file is not a readable PDF, ODT or DOCX document.") in response.content.decode()
     assert CooperationAgreement.objects.get().document is None
     response = _client(lead).post(url, {"version": "1"})
     assert response.status_code == 200 and CooperationAgreement.objects.get().document is None

@@ -1,47 +1,17 @@
-import json
-from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import translation
 
-from lotse.cases import services as case_services
 from lotse.helpermap import services
 from lotse.network.services import partner_create
-
-TR = Path(__file__).resolve().parents[2] / ".tr" / "helpermap.json"
-
-
-def german(text: str) -> str:
-    """What a German user reads: the compiled catalogue, or (until the lead merges it) .tr/helpermap.json."""
-    with translation.override("de"):
-        translated = gettext(text)
-    if translated == text and TR.exists():
-        translated = json.loads(TR.read_text(encoding="utf-8")).get(text, text)
-    return translated
 
 
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
-    """Messages are compared in English; what German users read is checked with :func:`german` and
-    :func:`shown`."""
+    """Messages are compared in English; what German users read is checked with ``german``."""
     with translation.override("en"):
         yield
 
-
-def shown(text: str) -> str:
-    with translation.override("de"):
-        return gettext(text)
-
-
-@pytest.fixture
-def case(org_a, make_person, counsellor):
-    return case_services.case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

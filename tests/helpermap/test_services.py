@@ -11,7 +11,7 @@ from lotse.cases.models import Case
 from lotse.core.versioning import is_stale
 from lotse.helpermap import services
 from lotse.helpermap.models import HelperEntry
-from tests.helpermap.conftest import german
+from tests.factories import german
 
 pytestmark = pytest.mark.django_db
 

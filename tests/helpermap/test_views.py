@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from lotse.cases.models import Case
 from lotse.helpermap.models import HelperEntry
-from tests.factories import login
-from tests.helpermap.conftest import shown
+from tests.factories import german, login
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_map_page_has_the_svg_with_title_and_the_table(add_helper, jobcentre, ca
     svg = _svg(html)
     assert svg.get("role") == "img" and svg.find("{http://www.w3.org/2000/svg}title").text
     assert svg.find("{http://www.w3.org/2000/svg}desc").text
-    assert "<table" in html and shown("Helpers of the family (text alternative to the map)") in html
+    assert "<table" in html and german("Helpers of the family (text alternative to the map)") in html
     assert "Jobcenter Lindenau" in html and "Arbeitsvermittlung (Frau Schulz)" in html
     assert "Frau Müller" in html
     assert 'href="/static/helpermap/helpermap.css"' in html and not re.search(r"\sstyle=", html)
@@ -88,7 +87,7 @@ def test_add_change_and_end_through_the_pages(case, counsellor, jobcentre, today
     assert "Leistungsabteilung" in page  # still in the list of manual entries
     assert "Jobcenter Lindenau" not in _svg(page).find("{http://www.w3.org/2000/svg}desc").text
     with_ended = client.get(reverse("helpermap:helper_map", args=[case.public_id]), {"beendete": "on"})
-    assert shown("dashed line: no longer involved") in with_ended.content.decode()
+    assert german("dashed line: no longer involved") in with_ended.content.decode()
 
 
 def test_bad_input_saves_nothing(case, counsellor, foreign_partner, today):

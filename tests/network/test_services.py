@@ -47,7 +47,7 @@ def test_create_with_every_field(organisation, counsellor):
     ({"languages": ["xx-unbekannt"]}, "languages", "xx-unbekannt"),
 ])
 def test_create_refuses_bad_values_with_a_clear_message(organisation, counsellor, extra, field, message):
-    """Messages are English msgids (translated to German through .tr/network.json)."""
+    """Messages are English msgids here; the German catalogue translates them."""
     values = {"name": "Jobcenter", "partner_type": "job_centre", **extra}
     with translation.override("en"), pytest.raises(ValidationError) as error:
         services.partner_create(actor=counsellor, organisation=organisation, **values)

@@ -1,22 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from lotse.cases.services import case_request
 from lotse.network.services import partner_create
 from lotse.planning import services
 from lotse.planning.models import Plan
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def case(org_a, make_person, counsellor):
-    return case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
 
 
 @pytest.fixture

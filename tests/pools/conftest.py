@@ -3,18 +3,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from lotse.cases import services as case_services
 from lotse.pools.services import LanguageEntry, MemberData, pool_member_create
-
-
-@pytest.fixture
-def case(org_a, make_person, counsellor):
-    return case_services.case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
-
-
-@pytest.fixture
-def lead(org_a):
-    return org_a.user("team_lead")
 
 
 @pytest.fixture

@@ -1,30 +1,13 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from lotse.cases import services as case_services
 from lotse.consent.models import Release
 from lotse.consent.services import release_record
 from lotse.network.models import PartnerContact, PartnerService
 from lotse.network.services import partner_create
 from lotse.referrals import services
 from lotse.referrals.services import ReferralData
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def case(org_a, make_person, counsellor):
-    return case_services.case_request(actor=counsellor, person=make_person(), offering=org_a.offering)
-
-
-@pytest.fixture
-def lead(org_a):
-    return org_a.user("team_lead")
 
 
 @pytest.fixture
