@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "lotse.partnerreports",
     "lotse.cooperation",
     "lotse.helpermap",
+    "lotse.reports",
+    "lotse.cohorts",
+    "lotse.exports",
     "lotse.intake",
     "lotse.documents",
     "lotse.privacy",
@@ -167,6 +170,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     DATABASES["default"].setdefault("TEST", {})
     DATABASES["default"]["TEST"].setdefault("NAME", os.environ.get("LOTSE_TEST_DATABASE", "lotse_test"))
+    # Lotse's queries are short; JIT compilation costs seconds on report queries and never pays back.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -279,8 +284,16 @@ LOGGING = {
     },
 }
 
+# Exports of lists: downloadable for this many hours; larger exports run in a background thread.
+LOTSE_EXPORT_TTL_HOURS = env_int("LOTSE_EXPORT_TTL_HOURS", 24)
+LOTSE_EXPORT_INLINE_ROWS = env_int("LOTSE_EXPORT_INLINE_ROWS", 2000)
+LOTSE_EXPORT_BATCH_SIZE = env_int("LOTSE_EXPORT_BATCH_SIZE", 500)
+LOTSE_EXPORT_STALL_MINUTES = env_int("LOTSE_EXPORT_STALL_MINUTES", 10)
+LOTSE_EXPORT_MAX_RUNNING = env_int("LOTSE_EXPORT_MAX_RUNNING", 3)
+
 if LOTSE_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+    LOTSE_EXPORT_INLINE_ROWS = 10**9
 
 FORM_RENDERER = "lotse.core.forms.KernFormRenderer"
 CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"

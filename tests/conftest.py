@@ -77,6 +77,7 @@ REFERENCE_DATA_LOADERS = [
     ("lotse.people.migrations.0002_residence_status_types", "forwards"),
     ("lotse.intake.migrations.0002_seed_topics_and_rules", "forwards"),
     ("lotse.privacy.migrations.0002_default_retention_rules", "forwards"),
+    ("lotse.reports.migrations.0002_programme_templates", "forwards"),
 ]
 
 

@@ -340,6 +340,40 @@ def _network_event(g: Grants, action: Action) -> Q:
     return Q(organisation_id__in=g.orgs_with(Role.ORG_ADMIN, *TEAM_ROLES))
 
 
+@rule("people.lifesituation")
+def _life_situation(g: Grants, action: Action) -> Q:
+    return Q(person__team_id__in=_client_teams(g), person__merged_into__isnull=True)
+
+
+@rule("reports.reporttemplate")
+def _report_template(g: Grants, action: Action) -> Q:
+    """Funder templates hold no personal data: read by everyone with figures, changed by system administrators."""
+    if g.is_system_admin:
+        return EVERYTHING
+    if action is Action.VIEW and g.has_role(Role.COORDINATOR, Role.TEAM_LEAD, Role.ORG_ADMIN, *CASEWORK_ROLES):
+        return EVERYTHING
+    return NOTHING
+
+
+@rule("cohorts.cohort")
+def _cohort(g: Grants, action: Action) -> Q:
+    """A saved target group: its author, and the team (or, for organisation-wide groups, the organisation's
+    team leads, administrators and coordinators) once it is shared. Only the author changes it."""
+    own = Q(created_by_id=g.user_id) if g.user_id else NOTHING
+    if action is Action.CHANGE:
+        return own
+    team_shared = Q(is_shared=True, team_id__in=g.teams_with(*TEAM_ROLES))
+    org_shared = Q(is_shared=True, team__isnull=True,
+                   organisation_id__in=g.orgs_with(Role.TEAM_LEAD, Role.ORG_ADMIN, Role.COORDINATOR))
+    return own | team_shared | org_shared
+
+
+@rule("exports.exportjob")
+def _export_job(g: Grants, action: Action) -> Q:
+    """An export is the requesting user's own: nobody else downloads it, administrators included."""
+    return Q(user_id=g.user_id) if g.user_id else NOTHING
+
+
 def client_team_ids(user) -> set[int]:
     return _client_teams(grants(user))
 

@@ -25,6 +25,9 @@ from lotse.intake.api import router as intake_router
 from lotse.people.api import router as people_router
 from lotse.planning.api import router as planning_router
 from lotse.privacy.api import router as privacy_router
+from lotse.reports.api import router as reports_router
+from lotse.cohorts.api import router as cohorts_router
+from lotse.exports.api import router as exports_router
 
 api = NinjaAPI(
     title="Lotse API",
@@ -52,6 +55,9 @@ api.add_router("/", pools_router)
 api.add_router("/", partnerreports_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", helpermap_router)
+api.add_router("/", reports_router)
+api.add_router("/", cohorts_router)
+api.add_router("/", exports_router)
 
 
 @api.exception_handler(NinjaValidationError)

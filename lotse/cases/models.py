@@ -93,7 +93,11 @@ class Case(models.Model):
         ordering = ["-requested_on", "-id"]
         indexes = [models.Index(fields=["team", "status", "-priority", "requested_on", "id"],
                                 name="case_team_queue_idx"),
-                   models.Index(fields=["owner", "status"], name="case_owner_status_idx")]
+                   models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
+                   # Reports count the cases of a set of teams: read from the index alone, not the table
+                   # (key columns rather than INCLUDE, which SQLite does not know).
+                   models.Index(fields=["team", "id", "person", "owner", "offering", "opened_on",
+                                        "closed_on"], name="case_team_report_idx")]
         constraints = [models.UniqueConstraint(
             fields=["person", "offering"], condition=models.Q(status__in=["waiting", "open"]),
             name="case_one_active_per_programme")]
@@ -140,6 +144,10 @@ class PhaseChange(models.Model):
 
     class Meta:
         ordering = ["changed_on", "id"]
+        # The phase of a case on a day (latest change up to it) and the changes to a phase in a period.
+        indexes = [models.Index(fields=["case", "-changed_on", "-id", "to_phase"],
+                                name="phasechange_case_latest_idx"),
+                   models.Index(fields=["to_phase", "changed_on"], name="phasechange_phase_date_idx")]
         verbose_name = _("phase change")
         verbose_name_plural = _("phase changes")
 
@@ -168,7 +176,8 @@ class Closure(models.Model):
 
     class Meta:
         ordering = ["-closed_on", "-id"]
-        indexes = [models.Index(fields=["follow_up_on"], name="closure_follow_up_idx",
+        indexes = [models.Index(fields=["closed_on"], name="closure_closed_on_idx"),
+                   models.Index(fields=["follow_up_on"], name="closure_follow_up_idx",
                                 condition=models.Q(follow_up_done_on__isnull=True))]
         verbose_name = _("closure")
         verbose_name_plural = _("closures")

@@ -55,6 +55,10 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["case", "-occurred_at", "-id"], name="contact_case_time_idx")]
+        # The case's contacts by time, with what reports count (kind, author, outcome) so that they are read
+        # from the index alone; contacts of a period across cases by time.
+        indexes = [models.Index(fields=["case", "-occurred_at", "-id", "kind", "author", "outcome"],
+                                name="contact_case_time_idx"),
+                   models.Index(fields=["occurred_at"], name="contact_occurred_idx")]
         verbose_name = _("counselling contact")
         verbose_name_plural = _("counselling contacts")

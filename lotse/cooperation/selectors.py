@@ -241,34 +241,47 @@ def event_list(*, actor, year: int) -> dict:
 # ---- network indicators (DOMAIN.md §8) -------------------------------------------------------------------
 
 def network_indicators(*, actor, organisation, year: int, today: date | None = None) -> dict:
-    """The network figures of ``organisation`` for ``year`` (reused by the reports of issue #7).
+    """The network figures of ``organisation`` for ``year`` (see :func:`network_figures`), counted only in
+    what the policy lets ``actor`` see. Six queries whatever the data."""
+    return network_figures(
+        organisation=organisation, first=date(year, 1, 1), last=date(year, 12, 31), today=today,
+        agreements=_agreements(actor), events=_events(actor),
+        revisions=policy.scope(actor, AgreementRevision.objects.all())) | {"year": year}
 
-    - ``agreements_in_force``: agreements (not drafts) in force on at least one day of the year;
-    - ``reviews_on_time`` / ``reviews_late``: reviews recorded in the year, on or before / after the due
+
+def network_figures(*, organisation, first: date, last: date, today: date | None = None, agreements=None,
+                    events=None, revisions=None) -> dict:
+    """The network figures of ``organisation`` from ``first`` to ``last`` (both inclusive), without access
+    checks: the caller has checked them (the report builders) or passes querysets already scoped.
+
+    - ``agreements_in_force``: agreements (not drafts) in force on at least one day of the span;
+    - ``reviews_on_time`` / ``reviews_late``: reviews recorded in the span, on or before / after the due
       date;
-    - ``reviews_overdue``: agreements in force whose review fell due in the year (before today) and is still
+    - ``reviews_overdue``: agreements in force whose review fell due in the span (before today) and is still
       open;
     - ``events``: per kind of event the number and the participants; ``events_total``, ``participants_total``;
     - ``joint_actions_and_trainings``: events of the kinds "joint action" and "training";
     - ``partners_in_agreements``, ``partners_in_events``, ``partners_involved`` (distinct partners; the last
       counts both together).
-    Six queries whatever the data, all through the access policy."""
+    Six queries whatever the data."""
     today = today or timezone.localdate()
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    agreements = (CooperationAgreement.objects.defer("document") if agreements is None else agreements)
+    events = NetworkEvent.objects.all() if events is None else events
+    revisions = AgreementRevision.objects.all() if revisions is None else revisions
     in_force = (Q(starts_on__lte=last) & ~Q(status=AgreementStatus.DRAFT)
                 & (Q(ended_on__isnull=True) | Q(ended_on__gte=first)))
     open_review_until = min(today, last + timedelta(days=1))
-    agreements = _agreements(actor).filter(organisation=organisation)
+    agreements = agreements.filter(organisation=organisation)
     counts = agreements.aggregate(
         in_force=Count("pk", filter=in_force),
         overdue=Count("pk", filter=Q(status__in=IN_FORCE, review_on__gte=first,
                                      review_on__lt=open_review_until)))
-    reviews = policy.scope(actor, AgreementRevision.objects.filter(
+    reviews = revisions.filter(
         agreement__organisation=organisation, kind=RevisionKind.REVIEWED, reviewed_on__gte=first,
-        reviewed_on__lte=last)).aggregate(
+        reviewed_on__lte=last).aggregate(
         on_time=Count("pk", filter=Q(reviewed_on__lte=F("review_due_on"))),
         late=Count("pk", filter=Q(reviewed_on__gt=F("review_due_on"))))
-    events = _events(actor).filter(organisation=organisation, date__gte=first, date__lte=last)
+    events = events.filter(organisation=organisation, date__gte=first, date__lte=last)
     per_kind = {row["kind"]: row for row in events.values("kind").annotate(
         count=Count("pk"), participants=Sum("participants")).order_by()}
     rows = [{"kind": kind.value, "label": str(kind.label),
@@ -281,7 +294,8 @@ def network_indicators(*, actor, organisation, year: int, today: date | None = N
         networkevent__in=events.values("pk")).values_list("partner_id", flat=True))
     return {
         "organisation": organisation,
-        "year": year,
+        "first": first,
+        "last": last,
         "agreements_in_force": counts["in_force"],
         "reviews_on_time": reviews["on_time"],
         "reviews_late": reviews["late"],

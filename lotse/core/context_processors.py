@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from lotse.access import policy
+from lotse.organisations.models import Role
 
 
 def _navigation(request) -> list[dict]:
@@ -21,6 +22,13 @@ def _navigation(request) -> list[dict]:
         items.append({"label": _("Partners"), "url": reverse("network:partner_list"), "name": "partners"})
     if policy.grants(user).all_orgs:
         items.append({"label": _("Network"), "url": reverse("cooperation:agreement_list"), "name": "network"})
+    g = policy.grants(user)
+    if g.is_system_admin or g.orgs_with(Role.COORDINATOR, Role.TEAM_LEAD, Role.ORG_ADMIN, Role.COUNSELLOR):
+        items.append({"label": _("Statistics"), "url": reverse("reports:overview"), "name": "reports"})
+    from lotse.cohorts.selectors import may_use_cohorts
+
+    if may_use_cohorts(user):
+        items.append({"label": _("Target groups"), "url": reverse("cohorts:cohort_list"), "name": "cohorts"})
     if policy.grants(user).all_orgs or policy.may_administer_organisations(user):
         items.append({"label": _("Organisations"), "url": reverse("organisations:organisation_list"),
                       "name": "organisations"})

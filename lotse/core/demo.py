@@ -62,8 +62,11 @@ DEMO_USERS = [
 
 
 @transaction.atomic
-def seed_demo() -> dict:
-    """Create what is missing. Returns counts of created objects."""
+def seed_demo(*, statistics: bool = True) -> dict:
+    """Create what is missing. Returns counts of created objects.
+
+    ``statistics`` adds two years of synthetic casework for the reports (a few seconds; tests of the demo
+    roles leave it out)."""
     created = {"organisations": 0, "offerings": 0, "teams": 0, "users": 0, "memberships": 0}
     organisations: dict[str, Organisation] = {}
     for spec in ORGANISATIONS:
@@ -107,6 +110,16 @@ def seed_demo() -> dict:
     created["persons"] = _seed_persons(teams)
     created["partners"] = _seed_network(organisations)
     created["casework"] = _seed_casework()
+    from lotse.people.demo_life import seed_life_situations
+
+    created["life_situations"] = seed_life_situations()
+    from lotse.cohorts.demo import seed_demo as seed_cohorts
+
+    created["cohorts"] = seed_cohorts()
+    if statistics:
+        from lotse.reports.demo import seed_statistics_demo
+
+        created["statistics"] = sum(seed_statistics_demo().values())
     if any(created.values()):
         audit_record(actor=None, actor_label="seed_demo", action="demo.seeded", category=Category.WRITE,
                      details=created)

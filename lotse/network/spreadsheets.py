@@ -352,7 +352,7 @@ def join_values(values: list[str]) -> str:
 
 # ---- writing -----------------------------------------------------------------------------------------------
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
@@ -362,7 +362,7 @@ def write_csv(rows: list[list[str]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADINGS)
     for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_safe(value) for value in row])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 

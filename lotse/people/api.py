@@ -2,6 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -173,3 +174,60 @@ def household_detail(request, public_id: UUID):
     return HouseholdOut(id=household.public_id, name=household.name, members=[
         MemberOut(person=m.person.public_id, name=m.person.display_name, since=m.since, until=m.until)
         for m in members])
+
+
+# ---- life situation (Lebenslage) ----------------------------------------------------------------------
+
+class LifeSituationIn(Schema):
+    recorded_on: date | None = Field(None, description="Stand; leer: heute")
+    accommodation: str = Field("", max_length=30)
+    livelihood: str = Field("", max_length=30)
+    labour_market: str = Field("", max_length=30)
+    education: str = Field("", max_length=30)
+    integration_course: str = Field("", max_length=30)
+    participation: str = Field("", max_length=30)
+
+
+class LifeSituationOut(Schema):
+    id: UUID
+    recorded_on: date
+    superseded_on: date | None
+    current: bool
+    accommodation: str
+    livelihood: str
+    labour_market: str
+    education: str
+    integration_course: str
+    participation: str
+    labels: dict[str, str]
+
+
+def _life_out(record, current_id=None) -> LifeSituationOut:
+    areas = services.LIFE_SITUATION_AREAS
+    return LifeSituationOut(
+        id=record.public_id, recorded_on=record.recorded_on, superseded_on=record.superseded_on,
+        current=record.pk == current_id, **{name: getattr(record, name) for name in areas},
+        labels={name: str(getattr(record, f"get_{name}_display")()) for name in areas if getattr(record, name)})
+
+
+@router.get("/persons/{public_id}/life-situations", response=list[LifeSituationOut],
+            summary="Lebenslage: alle Stände, neuester zuerst")
+def life_situation_list(request, public_id: UUID):
+    person = selectors.person_get(actor=request.user, public_id=public_id)
+    records = list(selectors.life_situation_history(actor=request.user, person=person))
+    current = selectors.life_situation_valid_on(records)
+    return [_life_out(record, current.pk if current else None) for record in records]
+
+
+@router.post("/persons/{public_id}/life-situations", response={200: LifeSituationOut, 201: LifeSituationOut},
+             summary="Lebenslage erfassen (ein Stand je Tag; ein zweiter am selben Tag ersetzt den ersten)")
+def life_situation_record(request, public_id: UUID, payload: LifeSituationIn):
+    person = selectors.person_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
+    data = services.LifeSituationData(**payload.dict())
+    if data.recorded_on is None:
+        data.recorded_on = timezone.localdate()
+    replaced = selectors.life_situation_history(actor=request.user, person=person).filter(
+        recorded_on=data.recorded_on).exists()
+    record = services.life_situation_record(actor=request.user, person=person, data=data)
+    current = selectors.life_situation_current(actor=request.user, person=person)
+    return Status(200 if replaced else 201, _life_out(record, current.pk if current else None))

@@ -18,7 +18,6 @@ from lotse.core.bench import benchmark, percentile
 
 SCALES = {"small": 20_000, "national": 1_000_000}
 PERSONS_PER_TEAM = 700
-TEAMS_PER_ORGANISATION = 5
 MARKER = "BENCH"
 QUERIES = 200
 BRUTE_FORCE_QUERIES = 20
@@ -53,18 +52,31 @@ def _population(total: int, seed: int = 20261121):
         yield given_group, given, family_group, family, "w" if female else "m", birth, original
 
 
+def _layout(total: int) -> tuple[int, int, int]:
+    """(teams, organisations, teams of the large organisation): at national scale 300 organisations, the first
+    one a large provider with 60 teams (300 counsellors in the report benchmark), the others 4–5 teams each."""
+    teams = max(1, total // PERSONS_PER_TEAM)
+    organisations = max(1, min(300, teams // 4))
+    large = max(1, min(60, teams // 5))
+    return teams, organisations, large
+
+
 def _ensure_structure(total: int):
     from lotse.accounts.models import User
     from lotse.organisations.models import Membership, Organisation, Role, Team
 
-    teams_needed = max(1, total // PERSONS_PER_TEAM)
-    organisations_needed = max(1, -(-teams_needed // TEAMS_PER_ORGANISATION))
-    existing = Organisation.objects.filter(name__startswith=f"{MARKER} ").count()
-    with transaction.atomic():
-        for index in range(existing, organisations_needed):
-            organisation = Organisation.objects.create(name=f"{MARKER} Träger {index:04d}", kind="welfare")
-            Team.objects.bulk_create(Team(organisation=organisation, name=f"{MARKER} Team {index:04d}-{t}")
-                                     for t in range(TEAMS_PER_ORGANISATION))
+    teams_needed, organisations_needed, large = _layout(total)
+    existing_teams = Team.objects.filter(name__startswith=f"{MARKER} Team ").count()
+    if existing_teams < teams_needed:
+        with transaction.atomic():
+            organisations = list(Organisation.objects.filter(name__startswith=f"{MARKER} ").order_by("id"))
+            for index in range(len(organisations), organisations_needed):
+                organisations.append(Organisation.objects.create(name=f"{MARKER} Träger {index:04d}", kind="welfare"))
+            others = organisations[1:] or organisations
+            Team.objects.bulk_create(
+                Team(organisation=organisations[0] if index < large else others[(index - large) % len(others)],
+                     name=f"{MARKER} Team {index:05d}")
+                for index in range(existing_teams, teams_needed))
     teams = list(Team.objects.filter(name__startswith=f"{MARKER} Team ").order_by("id")[:teams_needed])
     counsellor, _ = User.objects.get_or_create(username="bench-berater", defaults={"first_name": "Bench"})
     Membership.objects.get_or_create(user=counsellor, organisation_id=teams[0].organisation_id, team=teams[0],

@@ -5,7 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lotse.codelists.selectors import code_choices
-from lotse.people.models import ContactChannel, DatePrecision, NameSource, PersonLanguage, Relationship, ResidenceStatusType
+from lotse.people.models import (
+    Accommodation, ContactChannel, DatePrecision, Education, IntegrationCourse, LabourMarket, Livelihood, NameSource,
+    Participation, PersonLanguage, Relationship, ResidenceStatusType,
+)
 
 VOLUNTARY = _("Voluntary information.")
 SPECIAL_CATEGORY = _("Special category of personal data (Art. 9 GDPR): only record it where the counselling needs it, "
@@ -221,3 +224,27 @@ class ResidenceStatusTypeForm(forms.Form):
     is_secure = forms.BooleanField(label=_("Counts as secure status"), required=False)
     is_active = forms.BooleanField(label=_("Can be chosen"), required=False, initial=True)
     sort_order = forms.IntegerField(label=_("Position in the list"), min_value=0, max_value=32000, initial=100)
+
+
+def _area_field(label, choices):
+    return forms.ChoiceField(label=label, required=False, choices=[("", "–"), *choices])
+
+
+class LifeSituationForm(forms.Form):
+    """The situation as of a date; all areas together make one record (empty: not known)."""
+
+    recorded_on = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  help_text=_("Not in the future. A second entry on the same day replaces the first."))
+    accommodation = _area_field(_("Accommodation"), Accommodation.choices)
+    livelihood = _area_field(_("Main livelihood / benefits"), Livelihood.choices)
+    labour_market = _area_field(_("Work"), LabourMarket.choices)
+    education = _area_field(_("Education / school"), Education.choices)
+    integration_course = _area_field(_("Integration course"), IntegrationCourse.choices)
+    participation = _area_field(_("Social participation"), Participation.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        areas = [name for name in self.fields if name != "recorded_on"]
+        if not self.errors and not any(cleaned.get(name) for name in areas):
+            raise forms.ValidationError(_("Please fill in at least one area of the life situation."))
+        return cleaned

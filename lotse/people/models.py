@@ -249,3 +249,108 @@ class DuplicateDismissal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person_low", "person_high"], name="dismissal_unique")]
+
+
+class Accommodation(models.TextChoices):
+    RECEPTION_CENTRE = "reception_centre", _("Reception centre (Erstaufnahme)")
+    SHARED = "shared", _("Shared accommodation (Gemeinschaftsunterkunft)")
+    FOLLOW_UP = "follow_up", _("Follow-up accommodation (Anschlussunterbringung)")
+    MUNICIPAL_EMERGENCY = "municipal_emergency", _("Municipal emergency accommodation (Obdachlosenunterkunft)")
+    OWN_FLAT = "own_flat", _("Own flat")
+    WITH_RELATIVES = "with_relatives", _("With relatives or friends")
+    HOMELESS = "homeless", _("Homeless")
+    OTHER = "other", _("Other")
+
+
+class Livelihood(models.TextChoices):
+    ASYLBLG = "asylblg", _("Benefits under the AsylbLG")
+    SGB2 = "sgb2", _("Citizen's income (SGB II)")
+    SGB12 = "sgb12", _("Social assistance (SGB XII)")
+    SGB3 = "sgb3", _("Unemployment benefit (SGB III)")
+    OWN_INCOME = "own_income", _("Own income")
+    FAMILY = "family", _("Maintenance by the family")
+    STUDENT_SUPPORT = "student_support", _("Training allowance (BAföG, BAB)")
+    OTHER = "other", _("Other")
+
+
+class LabourMarket(models.TextChoices):
+    EMPLOYED = "employed", _("Employed (subject to social insurance)")
+    MARGINAL = "marginal", _("Marginal employment (mini-job)")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    VOCATIONAL_TRAINING = "vocational_training", _("In vocational training")
+    MEASURE = "measure", _("In a labour-market measure")
+    UNEMPLOYED = "unemployed", _("Unemployed, looking for work")
+    NO_PERMIT = "no_permit", _("Not allowed to work")
+    NOT_AVAILABLE = "not_available", _("Not available (childcare, care, illness)")
+    IN_EDUCATION = "in_education", _("In school or studying")
+    RETIRED = "retired", _("Retired")
+
+
+class Education(models.TextChoices):
+    """Current participation in education; for children the school type (target groups such as Münster's)."""
+
+    NOT_YET = "not_yet", _("Not yet in childcare or school")
+    KINDERGARTEN = "kindergarten", _("Kindergarten or day care")
+    PRIMARY = "primary", _("Primary school")
+    HAUPTSCHULE = "hauptschule", _("Hauptschule")
+    REALSCHULE = "realschule", _("Realschule")
+    GYMNASIUM = "gymnasium", _("Gymnasium")
+    GESAMTSCHULE = "gesamtschule", _("Comprehensive school (Gesamt-/Sekundarschule)")
+    FOERDERSCHULE = "foerderschule", _("Special needs school (Förderschule)")
+    VOCATIONAL_SCHOOL = "vocational_school", _("Vocational school or college")
+    UNIVERSITY = "university", _("University")
+    LANGUAGE_COURSE = "language_course", _("Language or integration course")
+    NONE = "none", _("Not in education")
+
+
+SECONDARY_SCHOOLS = frozenset({Education.HAUPTSCHULE, Education.REALSCHULE, Education.GYMNASIUM,
+                               Education.GESAMTSCHULE, Education.FOERDERSCHULE})
+
+
+class IntegrationCourse(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    ENTITLED = "entitled", _("Entitled, not yet registered")
+    OBLIGED = "obliged", _("Obliged to attend (§ 44a AufenthG), not yet registered")
+    REGISTERED = "registered", _("Registered, waiting for a place")
+    ATTENDING = "attending", _("Attending")
+    COMPLETED_B1 = "completed_b1", _("Completed with B1 certificate")
+    COMPLETED_BELOW_B1 = "completed_below_b1", _("Completed below B1")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+
+
+class Participation(models.TextChoices):
+    ACTIVE = "active", _("Active in a club, association or voluntary work")
+    CONTACTS = "contacts", _("Regular contacts outside the family")
+    LITTLE = "little", _("Little social participation")
+
+
+class LifeSituation(models.Model):
+    """The person's situation (Lebenslage) as recorded on a date: accommodation, livelihood, work, education,
+    integration course and social participation. A new record supersedes the previous one, so the situation
+    on any date (e.g. 31 December for the annual monitoring) is the record valid on that date."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="life_situations")
+    recorded_on = models.DateField(_("as of"))
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True, editable=False)
+    accommodation = models.CharField(_("accommodation"), max_length=30, choices=Accommodation.choices, blank=True)
+    livelihood = models.CharField(_("main livelihood / benefits"), max_length=30, choices=Livelihood.choices,
+                                  blank=True)
+    labour_market = models.CharField(_("work"), max_length=30, choices=LabourMarket.choices, blank=True)
+    education = models.CharField(_("education / school"), max_length=30, choices=Education.choices, blank=True)
+    integration_course = models.CharField(_("integration course"), max_length=30, choices=IntegrationCourse.choices,
+                                          blank=True)
+    participation = models.CharField(_("social participation"), max_length=30, choices=Participation.choices,
+                                     blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+        indexes = [models.Index(fields=["person", "recorded_on"], name="lifesituation_person_date_idx")]
+        constraints = [models.UniqueConstraint(fields=["person", "recorded_on"], name="lifesituation_one_per_day")]
+        verbose_name = _("life situation")
+        verbose_name_plural = _("life situations")
+
+    def __str__(self):
+        return f"{self.person} ({self.recorded_on:%d.%m.%Y})"

@@ -410,3 +410,29 @@ def residence_status_types(*, actor):
     from lotse.people.models import ResidenceStatusType
 
     return ResidenceStatusType.objects.all()
+
+
+# ---- life situation (Lebenslage) ----------------------------------------------------------------------
+
+def life_situation_history(*, actor, person: Person):
+    """Every recorded situation of the person, newest first (one query)."""
+    from lotse.people.models import LifeSituation
+
+    return policy.scope(actor, LifeSituation.objects.select_related("recorded_by")).filter(
+        person=person).order_by("-recorded_on", "-pk")
+
+
+def life_situation_valid_on(records, on: date | None = None):
+    """The record valid on ``on`` (today) among already loaded ``records``, or None."""
+    on = on or timezone.localdate()
+    for record in sorted(records, key=lambda r: (r.recorded_on, r.pk), reverse=True):
+        if record.recorded_on <= on and (record.superseded_on is None or record.superseded_on > on):
+            return record
+    return None
+
+
+def life_situation_current(*, actor, person: Person, on: date | None = None):
+    """The situation valid on ``on`` (today): recorded on or before it and not yet superseded."""
+    on = on or timezone.localdate()
+    return life_situation_history(actor=actor, person=person).filter(recorded_on__lte=on).filter(
+        Q(superseded_on__isnull=True) | Q(superseded_on__gt=on)).first()

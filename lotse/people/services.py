@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +18,8 @@ from lotse.codelists.models import Code
 from lotse.organisations.models import Team
 from lotse.people.matching import name_keys, normalize_name
 from lotse.people.models import (
-    DatePrecision, DuplicateDismissal, Household, HouseholdMember, Person, PersonLanguage, PersonName, PersonNameKey,
+    Accommodation, DatePrecision, DuplicateDismissal, Education, Household, HouseholdMember, IntegrationCourse,
+    LabourMarket, LifeSituation, Livelihood, Participation, Person, PersonLanguage, PersonName, PersonNameKey,
     Relationship, ResidenceStatus, ResidenceStatusType,
 )
 from lotse.people.names import clean_name
@@ -406,3 +407,107 @@ def residence_status_type_save(*, actor, status_type: ResidenceStatusType | None
     audit_record(actor=actor, action="residence_status_type.saved", category=Category.WRITE,
                  object_type="people.residencestatustype", object_id=status_type.code)
     return status_type
+
+
+# ---- life situation (Lebenslage) ----------------------------------------------------------------------
+
+LIFE_SITUATION_AREAS = {
+    "accommodation": Accommodation, "livelihood": Livelihood, "labour_market": LabourMarket,
+    "education": Education, "integration_course": IntegrationCourse, "participation": Participation,
+}
+
+
+@dataclass
+class LifeSituationData:
+    """A person's situation as of ``recorded_on``; an empty area means "not known"."""
+
+    recorded_on: date | None
+    accommodation: str = ""
+    livelihood: str = ""
+    labour_market: str = ""
+    education: str = ""
+    integration_course: str = ""
+    participation: str = ""
+
+
+def _life_situation_data(data) -> LifeSituationData:
+    if isinstance(data, LifeSituationData):
+        return data
+    if not isinstance(data, dict):
+        raise ValidationError(_("The life situation could not be read."))
+    unknown = set(data) - {"recorded_on", *LIFE_SITUATION_AREAS}
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(map(str, unknown)))})
+    return LifeSituationData(**{"recorded_on": None, **data})
+
+
+def _life_situation_validated(person: Person, data: LifeSituationData) -> dict:
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    on = data.recorded_on
+    if isinstance(on, datetime):
+        on = on.date()
+    if not isinstance(on, date):
+        errors["recorded_on"] = _("Please enter the date from which the situation applies.")
+    elif on > today:
+        errors["recorded_on"] = _("The date cannot be in the future.")
+    elif person.birth_date is not None and on < person.birth_date:
+        errors["recorded_on"] = _("The date cannot be before the date of birth.")
+    elif on < EARLIEST_BIRTH_DATE:
+        errors["recorded_on"] = _("The date cannot be before 1900.")
+    values = {"recorded_on": on}
+    for name, choices in LIFE_SITUATION_AREAS.items():
+        value = getattr(data, name)
+        value = "" if value is None else value
+        if not isinstance(value, str) or (value and value not in choices.values):
+            errors[name] = _("Please choose one of the listed values.")
+        values[name] = value
+    if errors:
+        raise ValidationError(errors)
+    if not any(values[name] for name in LIFE_SITUATION_AREAS):
+        raise ValidationError(_("Please fill in at least one area of the life situation."))
+    return values
+
+
+def _life_situation_chain(person: Person) -> None:
+    """Each record is superseded by the next one in time; the latest is current (``superseded_on`` empty)."""
+    records = list(LifeSituation.objects.filter(person=person).order_by("recorded_on", "pk"))
+    changed = []
+    for record, following in zip(records, [*records[1:], None]):
+        superseded_on = following.recorded_on if following is not None else None
+        if record.superseded_on != superseded_on:
+            record.superseded_on = superseded_on
+            changed.append(record)
+    if changed:
+        LifeSituation.objects.bulk_update(changed, ["superseded_on"])
+
+
+@transaction.atomic
+def life_situation_record(*, person: Person, data, actor) -> LifeSituation:
+    """Record the situation as of a date; a second record on the same day replaces the first one's values.
+
+    A record dated between earlier and later ones is slotted into the chain: it supersedes its predecessor
+    and is superseded by its successor."""
+    locked = policy.scope(actor, Person.objects.select_for_update(), Action.CHANGE).filter(pk=person.pk).first()
+    if locked is None:
+        policy.deny(actor, "life_situation.record")
+    ensure_not_restricted(locked)
+    values = _life_situation_validated(locked, _life_situation_data(data))
+    record = LifeSituation.objects.filter(person=locked, recorded_on=values["recorded_on"]).first()
+    created = record is None
+    if created:
+        record = LifeSituation(person=locked, recorded_on=values["recorded_on"])
+    changed = [name for name in LIFE_SITUATION_AREAS if getattr(record, name) != values[name]]
+    if not created and not changed:
+        return record
+    for name in changed:
+        setattr(record, name, values[name])
+    record.recorded_by = actor
+    record.save()
+    _life_situation_chain(locked)
+    record.refresh_from_db(fields=["superseded_on"])
+    audit_record(actor=actor, action="person.life_situation_recorded", category=Category.WRITE, obj=locked,
+                 organisation=locked.organisation_id,
+                 details={"recorded_on": record.recorded_on.isoformat(), "replaced": not created,
+                          "fields": sorted(changed)})
+    return record

@@ -16,6 +16,7 @@ urlpatterns = [
     path("personen/<uuid:public_id>/namen/neu/", views.person_name_add, name="person_name_add"),
     path("personen/<uuid:public_id>/aufenthalt/neu/", views.residence_status_add, name="residence_status_add"),
     path("personen/<uuid:public_id>/sprachen/neu/", views.language_add, name="language_add"),
+    path("personen/<uuid:public_id>/lebenslage/neu/", views.life_situation_add, name="life_situation_add"),
     path("personen/<uuid:public_id>/familie/neu/", views.relationship_add, name="relationship_add"),
     path("personen/<uuid:public_id>/haushalt/neu/", views.household_create, name="household_create"),
     path("haushalte/<uuid:public_id>/", views.household_detail, name="household_detail"),

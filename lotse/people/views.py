@@ -15,8 +15,8 @@ from lotse.cases.selectors import cases_of
 from lotse.people import selectors, services
 from lotse.people.family import genogram_for
 from lotse.people.forms import (
-    HouseholdForm, ResidenceStatusTypeForm, HouseholdMemberForm, LanguageForm, NewPersonForm, PersonForm, PersonNameForm, RelationshipForm,
-    ResidenceStatusForm, SearchForm,
+    HouseholdForm, ResidenceStatusTypeForm, HouseholdMemberForm, LanguageForm, LifeSituationForm, NewPersonForm,
+    PersonForm, PersonNameForm, RelationshipForm, ResidenceStatusForm, SearchForm,
 )
 
 def _crumbs(*items):
@@ -84,12 +84,16 @@ def person_create(request):
 def person_detail(request, public_id):
     person = selectors.person_get(actor=request.user, public_id=public_id)
     statuses = list(selectors.residence_history(actor=request.user, person=person))
+    life_situations = list(selectors.life_situation_history(actor=request.user, person=person))
+    household_history = list(selectors.household_history(person=person))
     return render(request, "people/person_detail.html", {
         "person": person,
         "statuses": statuses,
         "current_status": selectors.current_residence_status(statuses),
-        "household": selectors.current_household(person=person),
-        "household_history": selectors.household_history(person=person),
+        "life_situations": life_situations,
+        "current_life_situation": selectors.life_situation_valid_on(life_situations),
+        "household": next((entry.household for entry in household_history if entry.until is None), None),
+        "household_history": household_history,
         "may_see_log": policy.record_log_allowed(request.user, person),
         "cases": cases_of(actor=request.user, person=person),
         "active_nav": "people",
@@ -190,6 +194,21 @@ def residence_status_add(request, public_id):
     return _person_subform(request, public_id, form_class=ResidenceStatusForm, title=_("Add residence status"),
                            save=lambda actor, person, data: services.residence_status_add(actor=actor, person=person,
                                                                                           **data))
+
+
+@require_http_methods(["GET", "POST"])
+def life_situation_add(request, public_id):
+    def initial(request, person):
+        current = selectors.life_situation_current(actor=request.user, person=person)
+        values = {name: getattr(current, name) for name in services.LIFE_SITUATION_AREAS} if current else {}
+        return {"initial": {**values, "recorded_on": timezone.localdate()}}
+
+    return _person_subform(
+        request, public_id, form_class=LifeSituationForm, title=_("Record the life situation"), form_kwargs=initial,
+        save=lambda actor, person, data: services.life_situation_record(
+            actor=actor, person=person, data=services.LifeSituationData(**{
+                name: data.get(name) or "" for name in services.LIFE_SITUATION_AREAS},
+                recorded_on=data.get("recorded_on"))))
 
 
 @require_http_methods(["GET", "POST"])

@@ -132,6 +132,7 @@ def collect(person: Person) -> dict:
              "valid_from": _plain(s.valid_from), "valid_until": _plain(s.valid_until), "document": s.document,
              "recorded_at": _plain(s.created_at)}
             for s in person.residence_statuses.select_related("status_type").order_by("valid_from", "pk")],
+        "life_situations": _rows_of("people.LifeSituation", person_ids),
         "households": [
             {"name": m.household.name, "address": m.household.address, "since": _plain(m.since),
              "until": _plain(m.until)} for m in memberships],
@@ -246,6 +247,7 @@ SECTIONS = (
     ("other_names", lambda: _("Further spellings of the name"), "people.PersonName"),
     ("languages", lambda: _("Languages"), "people.PersonLanguage"),
     ("residence_statuses", lambda: _("Residence status"), None),
+    ("life_situations", lambda: _("Life situation"), "people.LifeSituation"),
     ("households", lambda: _("Households"), None),
     ("relations", lambda: _("Family relations"), None),
     ("consents", lambda: _("Consents"), "consent.Consent"),

@@ -77,7 +77,8 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-sent_on", "-id"]
         indexes = [models.Index(fields=["case", "status"], name="referral_case_status_idx"),
-                   models.Index(fields=["partner", "sent_on"], name="referral_partner_sent_idx")]
+                   models.Index(fields=["partner", "sent_on"], name="referral_partner_sent_idx"),
+                   models.Index(fields=["sent_on"], name="referral_sent_on_idx")]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
 

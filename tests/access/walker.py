@@ -150,7 +150,7 @@ def walk(specs: dict[str, Spec], fx: Fixture, *, urlconf=None, only: set[str] | 
             else:
                 login(client, user)
             status = _request(client, spec, url, headers, fx).status_code
-            expected_access = role in spec.allowed and (own or spec.kwargs is None)
+            expected_access = role in spec.allowed and (own or spec.kwargs is None or getattr(spec, "shared", False))
             if status >= 500:
                 problems.append(Problem(key, who, status, "server error"))
             elif expected_access and status in DENIED:

@@ -6,30 +6,32 @@ from django.test import Client
 
 from lotse.accounts.models import User
 from lotse.core.demo import DEMO_USERS, seed_demo
+from lotse.reports.demo import STATISTICS_USERS
 from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 
 NAV = {
     "berater": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Statistik", "Zielgruppen", "Mein Konto"},
     "jmd-berater": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Statistik", "Zielgruppen", "Mein Konto"},
     "teamleitung": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
-    "orgadmin": {"Start", "Partner", "Organisationen", "Mitarbeitende", "Protokoll", "Netzwerk", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Statistik", "Zielgruppen", "Mein Konto"},
+    "orgadmin": {"Start", "Partner", "Organisationen", "Mitarbeitende", "Protokoll", "Netzwerk", "Statistik",
+                 "Zielgruppen", "Mein Konto"},
     "sim-beraterin": {"Start", "Arbeitsliste", "Fälle", "Termine", "Erstkontakte", "Personen", "Partner", "Organisationen",
-                    "Mitarbeitende", "Netzwerk", "Mein Konto"},
+                    "Mitarbeitende", "Netzwerk", "Statistik", "Zielgruppen", "Mein Konto"},
     "unterkunft": {"Start", "Erstkontakte", "Personen", "Partner", "Organisationen", "Mitarbeitende", "Netzwerk",
-                   "Mein Konto"},
-    "koordination": {"Start", "Partner", "Organisationen", "Netzwerk", "Mein Konto"},
-    "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Kataloge", "Protokoll", "Mein Konto"},
+                   "Zielgruppen", "Mein Konto"},
+    "koordination": {"Start", "Partner", "Organisationen", "Netzwerk", "Statistik", "Zielgruppen", "Mein Konto"},
+    "sysadmin": {"Start", "Organisationen", "Mitarbeitende", "Kataloge", "Protokoll", "Statistik", "Mein Konto"},
 }
 
 
 @pytest.fixture
 def demo():
-    seed_demo()
+    seed_demo(statistics=False)
     return {spec["username"]: User.objects.get(username=spec["username"]) for spec in DEMO_USERS}
 
 
@@ -40,9 +42,12 @@ def _client(user) -> Client:
 
 
 def test_seed_demo_is_idempotent(demo):
-    counts = User.objects.count()
+    assert User.objects.count() == len(DEMO_USERS)
     call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))
-    assert User.objects.count() == counts == len(DEMO_USERS)
+    counts = User.objects.count()
+    assert counts == len(DEMO_USERS) + len(STATISTICS_USERS)
+    call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))
+    assert User.objects.count() == counts
 
 
 @pytest.mark.parametrize("username", sorted(NAV))

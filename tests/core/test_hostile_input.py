@@ -34,7 +34,8 @@ FORM_PAGES = sorted(
                     "cooperation:agreement_document",
                     "conferences:conference_summary", "network:partner_import_preview",
                     "network:partner_export_csv", "network:partner_export_xlsx",
-                    "referrals:referral_letter_client", "referrals:referral_letter_partner"}
+                    "referrals:referral_letter_client", "referrals:referral_letter_partner",
+                    "reports:report_xlsx", "reports:report_pdf", "reports:report_csv", "reports:report_json"}
 )
 
 

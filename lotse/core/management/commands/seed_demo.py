@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from lotse.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from lotse.reports.demo import STATISTICS_USERS
 
 
 class Command(BaseCommand):
@@ -15,5 +16,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data ready (newly created – {summary}).")
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-            for spec in DEMO_USERS:
+            for spec in [*DEMO_USERS, *STATISTICS_USERS]:
                 self.stdout.write(f"  {spec['username']:<15} {spec['description']}")
