@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.audit.models import Category
 from lotse.audit.services import audit_record
-from lotse.organisations.models import Organisation, Role, Team
+from lotse.organisations.models import Organisation, ProgrammeOffering, Role, Team
 from lotse.reports.engine import ReportKind, ReportScope, report_kinds
 from lotse.reports.periods import Period
 from lotse.reports.suppression import protect
@@ -82,14 +82,9 @@ def report_kind(code: str) -> ReportKind:
     return kinds[code]
 
 
-def report_build(*, actor, kind: str, period: Period, organisations: list[Organisation], team: Team | None = None,
-                 counsellor=None, audience: Audience | None = None, purpose: str = "viewed",
-                 output_format: str = "html") -> Report:
-    """Build a report after checking the actor's right to it; the audience decides whether counts are exact.
-
-    ``audience=None`` means: exact if the actor may see the figures exactly, otherwise protected.
-    Raises PermissionDenied (shown as 403) or ValidationError (invalid combination) with a German message.
-    """
+def report_scope(*, kind: str, period: Period, organisations: list[Organisation], team: Team | None = None,
+                 counsellor=None) -> tuple[ReportKind, ReportScope]:
+    """Check that the combination makes sense (not who asks) and return the kind and the scope to build."""
     report_kind_ = report_kind(kind)
     if not organisations:
         raise ValidationError(_("Choose an organisation."), code="organisation")
@@ -101,6 +96,40 @@ def report_build(*, actor, kind: str, period: Period, organisations: list[Organi
                         template=report_kind_.template)
     if scope.level not in report_kind_.levels:
         raise ValidationError(_("This report is not available at this level."), code="level")
+    return report_kind_, scope
+
+
+def report_produce(report_kind_: ReportKind, scope: ReportScope, *, audience: Audience, actor, actor_label: str = "",
+                   purpose: str, output_format: str) -> Report:
+    """Build the checked scope for an audience whose right was established, protect it and audit it."""
+    template = report_kind_.template
+    if template is not None and not ProgrammeOffering.objects.filter(
+            organisation__in=scope.organisations, programme=template.programme).exists():
+        raise ValidationError(_("The organisation does not offer this programme."), code="programme")
+    report = report_kind_.builder(scope)
+    if audience is Audience.EXTERNAL:
+        report = protect(report)
+    organisations, team, counsellor = scope.organisations, scope.team, scope.counsellor
+    audit_record(actor=actor, actor_label=actor_label, action=f"report.{purpose}", category=Category.READ,
+                 object_type="reports.report", object_id=report_kind_.code,
+                 organisation=organisations[0] if len(organisations) == 1 else None,
+                 details={"kind": report_kind_.code, "period": scope.period.code, "audience": str(audience),
+                          "format": output_format, "organisations": [str(o.public_id) for o in organisations],
+                          "team": str(team.public_id) if team else None,
+                          "counsellor": str(counsellor.public_id) if counsellor else None})
+    return report
+
+
+def report_build(*, actor, kind: str, period: Period, organisations: list[Organisation], team: Team | None = None,
+                 counsellor=None, audience: Audience | None = None, purpose: str = "viewed",
+                 output_format: str = "html") -> Report:
+    """Build a report after checking the actor's right to it; the audience decides whether counts are exact.
+
+    ``audience=None`` means: exact if the actor may see the figures exactly, otherwise protected.
+    Raises PermissionDenied (shown as 403) or ValidationError (invalid combination) with a German message.
+    """
+    report_kind_, scope = report_scope(kind=kind, period=period, organisations=organisations, team=team,
+                                       counsellor=counsellor)
     exact = len(organisations) == 1 and _may_see_exactly(actor, organisation=organisations[0], team=team,
                                                          counsellor=counsellor)
     protected = all(_may_see_protected(actor, organisation=org) for org in organisations)
@@ -110,25 +139,8 @@ def report_build(*, actor, kind: str, period: Period, organisations: list[Organi
         audience = Audience.INTERNAL if exact else Audience.EXTERNAL
     if (audience is Audience.INTERNAL and not exact) or (audience is Audience.EXTERNAL and not (protected or exact)):
         policy.deny(actor, _("You may not see these figures."))
-    if report_kind_.template is not None:
-        if not _offers(organisations, report_kind_.template.programme):
-            raise ValidationError(_("The organisation does not offer this programme."), code="programme")
-    report = report_kind_.builder(scope)
-    if audience is Audience.EXTERNAL:
-        report = protect(report)
-    audit_record(actor=actor, action=f"report.{purpose}", category=Category.READ, object_type="reports.report",
-                 object_id=kind, organisation=organisations[0] if len(organisations) == 1 else None,
-                 details={"kind": kind, "period": period.code, "audience": str(audience), "format": output_format,
-                          "organisations": [str(o.public_id) for o in organisations],
-                          "team": str(team.public_id) if team else None,
-                          "counsellor": str(counsellor.public_id) if counsellor else None})
-    return report
-
-
-def _offers(organisations: list[Organisation], programme: str) -> bool:
-    from lotse.organisations.models import ProgrammeOffering
-
-    return ProgrammeOffering.objects.filter(organisation__in=organisations, programme=programme).exists()
+    return report_produce(report_kind_, scope, audience=audience, actor=actor, purpose=purpose,
+                          output_format=output_format)
 
 
 def coordinator_organisations(*, actor) -> list[Organisation]:
