@@ -74,13 +74,20 @@ def closure_get(*, actor, public_id, action: Action = Action.VIEW) -> Closure:
                              public_id=public_id)
 
 
-def case_list(*, actor, mine: bool = True, status: str = Case.Status.OPEN, cursor: str | None = None):
-    """The actor's cases (owner or deputy) or all cases of their teams, keyset-paginated."""
+def case_list_queryset(*, actor, mine: bool = True, status: str = Case.Status.OPEN):
+    """The actor's cases (owner or deputy) or all cases of their teams, in one status: the case list and its
+    export."""
     cases = _cases(actor).select_related("person", "offering", "owner")
     if mine:
         cases = cases.filter(Q(owner=actor) | Q(deputy=actor))
     if status in Case.Status.values:
         cases = cases.filter(status=status)
+    return cases
+
+
+def case_list(*, actor, mine: bool = True, status: str = Case.Status.OPEN, cursor: str | None = None):
+    """The case list, keyset-paginated; the persons shown are audited."""
+    cases = case_list_queryset(actor=actor, mine=mine, status=status)
     page = keyset_page(cases, ordering=("-requested_on", "-pk"), cursor=cursor)
     audit_read_many(actor=actor, objects=[case.person for case in page.items], object_type="people.person",
                     action="case.listed")

@@ -21,7 +21,7 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -268,14 +268,12 @@ class CaseSource(ExportSource):
         return _("My cases (%(status)s)") % {"status": status}
 
     def queryset(self, *, actor, parameters: dict) -> QuerySet:
-        """The scope and filters of ``lotse.cases.selectors.case_list``."""
         from lotse.cases.models import Case
+        from lotse.cases.selectors import case_list_queryset
 
-        cases = policy.scope(actor, Case.objects.select_related("person", "offering", "owner", "deputy",
-                                                                "team"))
-        if parameters.get("alle") != "1":
-            cases = cases.filter(Q(owner=actor) | Q(deputy=actor))
-        return cases.filter(status=parameters.get("status") or Case.Status.OPEN)
+        cases = case_list_queryset(actor=actor, mine=parameters.get("alle") != "1",
+                                   status=parameters.get("status") or Case.Status.OPEN)
+        return cases.select_related("deputy", "team")
 
     def records(self, obj):
         return (_person_record(obj.person),)
