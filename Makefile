@@ -64,6 +64,7 @@ BENCH_PG_URL := postgres://postgres@127.0.0.1:5432/lotse_bench
 BENCH_DB := $(if $(DATABASE_URL),$(DATABASE_URL),$(if $(filter national,$(BENCH_SCALE)),$(BENCH_PG_URL),))
 BENCH_ENV := LOTSE_ENV=development LOTSE_SQLITE_PATH=var/bench/bench.sqlite3 BENCH_SCALE=$(BENCH_SCALE) DATABASE_URL=$(BENCH_DB)
 bench: deps
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	mkdir -p var/bench
 	@if [ "$(BENCH_DB)" = "$(BENCH_PG_URL)" ]; then \
 		psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='lotse_bench'" | grep -q 1 \

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lotse.core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lotse.core.db_errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +126,7 @@ MIDDLEWARE = [
     "lotse.accounts.middleware.InactivityLogoutMiddleware",
     "lotse.accounts.middleware.UserLanguageMiddleware",
     "lotse.accounts.middleware.SecondFactorRequiredMiddleware",
+    "lotse.core.middleware.FormGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,7 +148,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "lotse.core.context_processors.shell",
             ],
-            "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
+            "builtins": ["django.templatetags.i18n", "django.templatetags.static", "lotse.core.templatetags.names"],
         },
     }
 ]
@@ -206,7 +208,17 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if A
 
 OTP_TOTP_ISSUER = os.environ.get("LOTSE_OTP_ISSUER", "Lotse")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A shared cache (Redis) is what makes rate limits hold across all server processes and lets sessions be read
+# from memory. Without one, each process has its own memory cache and sessions stay in the database only:
+# a per-process cache must never hold sessions, or a logout in one process would not end the session in another.
+LOTSE_CACHE_URL = os.environ.get("LOTSE_CACHE_URL", "")
+if LOTSE_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LOTSE_CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("LOTSE_CACHE_PREFIX", "lotse"), "TIMEOUT": 300}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,14 +1,25 @@
+from functools import partial
+
+from django_otp.middleware import is_verified
 from ninja.security import HttpBearer
 
 from lotse.accounts.services import api_token_authenticate
 
 
 class PersonalAccessToken(HttpBearer):
-    """``Authorization: Bearer lotse_<prefix>_<secret>``; the request then acts as the token's owner."""
+    """``Authorization: Bearer lotse_<prefix>_<secret>``; the request then acts as the token's owner.
+
+    The owner replaces the session user OTPMiddleware prepared, so it gets the same ``is_verified`` (False: a
+    token is no second factor); code that renders a page for the request, such as Django's error views,
+    relies on it.
+    """
 
     def authenticate(self, request, token):
         user = api_token_authenticate(token)
         if user is None:
             return None
+        user.otp_device = None
+        user.is_verified = partial(is_verified, user)
         request.user = user
+        request.api_token_prefix = token.split("_", 2)[1]
         return user

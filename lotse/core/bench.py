@@ -53,3 +53,4 @@ def discover() -> None:
     for config in apps.get_app_configs():
         if config.name.startswith("lotse.") and find_spec(f"{config.name}.bench"):
             import_module(f"{config.name}.bench")
+    import_module("lotse.core.loadtest.run")

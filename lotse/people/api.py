@@ -2,6 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -80,7 +81,7 @@ class DuplicatesOut(Schema):
     candidates: list[CandidateOut]
 
 
-class MemberOut(Schema):
+class HouseholdMemberOut(Schema):
     person: UUID
     name: str
     since: date
@@ -90,7 +91,7 @@ class MemberOut(Schema):
 class HouseholdOut(Schema):
     id: UUID
     name: str
-    members: list[MemberOut]
+    members: list[HouseholdMemberOut]
 
 
 def _out(person) -> PersonOut:
@@ -145,7 +146,9 @@ def person_create(request, payload: PersonIn):
                 message=_("This person may already be registered. Send again with confirm_new=true if not."),
                 candidates=[CandidateOut(person=_out(c.person), score=c.score, reasons=c.reasons)
                             for c in candidates]))
-    return Status(201, _out(services.person_create(actor=request.user, team=team, data=data)))
+    with transaction.atomic():  # the answer is built before the commit: an outage cannot store and then fail
+        created = _out(services.person_create(actor=request.user, team=team, data=data))
+    return Status(201, created)
 
 
 @router.put("/persons/{public_id}", response={200: PersonOut}, summary="Stammdaten ändern (mit Versionsprüfung)")
@@ -172,7 +175,8 @@ def household_detail(request, public_id: UUID):
     household = selectors.household_get(actor=request.user, public_id=public_id)
     members = selectors.household_members(actor=request.user, household=household)
     return HouseholdOut(id=household.public_id, name=household.name, members=[
-        MemberOut(person=m.person.public_id, name=m.person.display_name, since=m.since, until=m.until)
+        HouseholdMemberOut(person=m.person.public_id, name=m.person.display_name, since=m.since,
+                           until=m.until)
         for m in members])
 
 

@@ -30,7 +30,7 @@ class ReferralIn(Schema):
     sent_on: date | None = Field(None, description="leer: heute")
 
 
-class StepIn(Schema):
+class ReferralStepIn(Schema):
     step: Literal["accepted", "appointment", "outcome", "whereabouts", "withdrawn"]
     on: date
     version: int = Field(..., ge=1, le=2**31 - 1)
@@ -168,7 +168,7 @@ def referral_detail(request, public_id: UUID):
 
 @router.post("/referrals/{public_id}/status", response=ReferralDetailOut, url_name="referral_status",
              summary="Nächsten Schritt erfassen (Versionsprüfung; 409 bei zwischenzeitlicher Änderung)")
-def referral_status(request, public_id: UUID, payload: StepIn):
+def referral_status(request, public_id: UUID, payload: ReferralStepIn):
     referral = selectors.referral_get(actor=request.user, public_id=public_id, action=Action.CHANGE)
     values = {"actor": request.user, "referral": referral, "version": payload.version, "on": payload.on}
     if payload.step == Step.OUTCOME:

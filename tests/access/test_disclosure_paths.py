@@ -48,7 +48,7 @@ def test_referral_is_refused_without_a_release(case, counsellor, partner, cclien
     form = {"person": str(case.person.public_id), "partner": str(partner.public_id), "categories": ["master_data"],
             "reason": "Anmeldung Integrationskurs", "sent_on": TODAY.isoformat()}
     response = cclient.post(url, form)
-    assert response.status_code == 200 and "Schweigepflichtentbindung" in response.content.decode()
+    assert response.status_code == 422 and "Schweigepflichtentbindung" in response.content.decode()
     assert not Referral.objects.exists() and _refusals(partner) == 1
 
     _release(counsellor, case.person, partner, ["master_data"])

@@ -26,7 +26,7 @@ def test_login_page_is_german_and_labelled(client, django_assert_max_num_queries
                                   {"username": "\u202eadmin", "password": "\x00"}])
 def test_bad_login_input_gives_a_german_message(client, data):
     response = client.post(LOGIN, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert 'class="kern-alert kern-alert--danger" role="alert"' in html
     assert any(message in html for message in (
@@ -37,7 +37,7 @@ def test_bad_login_input_gives_a_german_message(client, data):
 def test_wrong_password_is_refused_and_audited(client):
     user = make_user("mara")
     response = _post(client, "mara", "falsch-falsch-falsch")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Beide Felder berücksichtigen die Groß-/Kleinschreibung" in response.content.decode()
     event = AuditEvent.objects.filter(action="auth.login_failed").get()
     assert event.actor_label == "mara" and event.ip_address == "192.0.2.10"
@@ -87,7 +87,7 @@ def test_wrong_codes_are_throttled(client):
     wrong = "000000" if current_code(device) != "000000" else "111111"
     client.post(reverse("accounts:two_factor_verify"), {"token": wrong})
     throttled = client.post(reverse("accounts:two_factor_verify"), {"token": current_code(device)})
-    assert throttled.status_code == 200
+    assert throttled.status_code == 422
     assert "Bitte warten Sie" in throttled.content.decode()
 
 
@@ -97,7 +97,7 @@ def test_malformed_codes_get_a_german_message(client, token):
     verified_device(user)
     _post(client, "mara", PASSWORD)
     response = client.post(reverse("accounts:two_factor_verify"), {"token": token})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'class="kern-error"' in response.content.decode()
 
 

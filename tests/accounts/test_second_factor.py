@@ -52,7 +52,7 @@ def test_recovery_code_works_exactly_once(client):
     client.post(reverse("accounts:logout"))
     _password_login(client, user)
     again = client.post(reverse("accounts:two_factor_recovery"), {"code": codes[0]})
-    assert again.status_code == 200 and 'class="kern-error"' in again.content.decode()
+    assert again.status_code == 422 and 'class="kern-error"' in again.content.decode()
     assert device.confirmed
 
 
@@ -62,7 +62,7 @@ def test_bad_recovery_codes_are_refused_with_a_message(client, code):
     verified_device(user)
     _password_login(client, user)
     response = client.post(reverse("accounts:two_factor_recovery"), {"code": code})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'class="kern-error"' in response.content.decode()
 
 
@@ -95,7 +95,7 @@ def test_sensitive_action_requires_fresh_reauthentication(client, org_a):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauth"))
     wrong = client.post(reverse("accounts:reauth"), {"password": "falsch", "token": "123456", "next": url})
-    assert wrong.status_code == 200 and "Das Passwort ist nicht korrekt." in wrong.content.decode()
+    assert wrong.status_code == 422 and "Das Passwort ist nicht korrekt." in wrong.content.decode()
     device = verified_device(admin)
     right = client.post(reverse("accounts:reauth"), {"password": PASSWORD, "token": current_code(device), "next": url})
     assert right.status_code == 302 and right["Location"] == url

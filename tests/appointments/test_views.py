@@ -102,7 +102,7 @@ def test_create_for_a_case_by_form(case, counsellor, cclient, django_assert_max_
             "ends": "09:00", "location": "Caritas-Haus", "room": "1.04", "interpreter_needed": "on",
             "interpreter_language": "ara"}
     response = cclient.post(url, data)
-    assert response.status_code == 200 and not Appointment.objects.exists()
+    assert response.status_code == 422 and not Appointment.objects.exists()
     assert "ends_at" in response.context["form"].errors or response.context["form"].errors
     data["ends"] = "11:00"
     response = cclient.post(url, data)
@@ -219,7 +219,7 @@ def test_office_hour_form(counsellor, org_a, cclient, django_assert_max_num_quer
         assert cclient.get(url).status_code == 200
     response = cclient.post(url, {"team": org_a.team.public_id, "user": counsellor.public_id, "weekday": 1,
                                   "starts_at": "12:00", "ends_at": "09:00", "location": "Caritas-Haus"})
-    assert response.status_code == 200 and not OfficeHour.objects.exists()
+    assert response.status_code == 422 and not OfficeHour.objects.exists()
     response = cclient.post(url, {"team": org_a.team.public_id, "user": counsellor.public_id, "weekday": 1,
                                   "starts_at": "09:00", "ends_at": "12:00", "location": "Caritas-Haus"})
     assert response.status_code == 302 and OfficeHour.objects.get().valid_from == timezone.localdate()

@@ -120,8 +120,10 @@ class BrowserProblems:
     def on_response(self, response) -> None:
         request = response.request
         if response.status >= 400:
-            if request.resource_type == "document" and response.status in {400, 403, 404}:
-                return  # error documents are checked by the tests themselves
+            if request.resource_type == "document" and response.status in {400, 403, 404, 409, 422}:
+                return  # error documents and refused forms are checked by the tests themselves
+            if request.resource_type in {"xhr", "fetch"} and response.status in {409, 422}:
+                return  # a refused form fragment, swapped in by htmx (``responseHandling`` in base.html)
             self.failed_resources.append(f"{response.status} {request.resource_type} {response.url}")
 
     def on_request_failed(self, request) -> None:

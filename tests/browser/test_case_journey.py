@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from django.utils import timezone
 
+from lotse.documents import texts
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import make_org, verified_device
 
@@ -112,10 +113,11 @@ def test_a_case_from_opening_to_closure_with_every_document(page, live_server):
     _submit(page, page.locator("form.lotse-form button[type=submit]").inner_text().strip())
     agreement = GoalAgreement.objects.get(case=case)
     assert_accessible(page)
-    with page.expect_download() as info:
-        page.locator(f"a[href*='/zielvereinbarungen/{agreement.public_id}/pdf/']").first.click()
-    text = _pdf_text(info.value)
+    with page.expect_download() as info:  # the link for German and the client's language, not "German only"
+        page.locator(f"main a[aria-current=true][href*='/zielvereinbarungen/{agreement.public_id}/pdf/']").click()
+    text = _pdf_text(info.value).replace("\u200c", "")
     assert "Zielvereinbarung" in text and "أمل حداد" in text
+    assert texts.load("goal_agreement", "ar")["texts"]["title"] in text
     page.fill("#id_signed_by_client", "Amal Haddad")
     _submit(page, page.locator("form.lotse-form button[type=submit]").inner_text().strip())
     agreement.refresh_from_db()

@@ -273,7 +273,7 @@ def test_close_view_with_open_items_shows_the_question(case, cclient, counsellor
     data = {"reason": "goals_reached", "version": case.version,
             **{f"indicator_{code}": "yes" for code in Indicator.values}}
     response = cclient.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Bitte wählen Sie, was mit ihnen geschehen soll" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Case.Status.OPEN
     response = cclient.post(url, {**data, "open_items": "done"})

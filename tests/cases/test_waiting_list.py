@@ -70,6 +70,6 @@ def test_case_request_form(client, org_a):
     login(client, org_a.user("counsellor"))
     url = reverse("cases:case_request", args=[person.public_id])
     bad = client.post(url, {"offering": "nonsense", "priority": "7"})
-    assert bad.status_code == 200 and "kern-error" in bad.content.decode()
+    assert bad.status_code == 422 and "kern-error" in bad.content.decode()
     ok = client.post(url, {"offering": str(org_a.offering.public_id), "priority": "0"})
     assert ok.status_code == 302 and Case.objects.get(person=person).status == "open"

@@ -214,7 +214,7 @@ def test_bad_form_input_is_shown_and_nothing_saved(org_a, values):
         "ORG", f"org:{org_a.organisation.public_id}") if isinstance(value, str) else value)
         for key, value in values.items()}
     response = _client(org_a.user("counsellor")).post(reverse("cohorts:cohort_create"), values)
-    assert response.status_code == 200 and "kern-alert--danger" in response.content.decode()
+    assert response.status_code == 422 and "kern-alert--danger" in response.content.decode()
     assert not Cohort.objects.exists()
 
 

@@ -157,14 +157,14 @@ def test_ui_records_and_withdraws(client, counsellor, person, jobcentre, django_
     overview = reverse("consent:person_consents", args=[person.public_id])
     bad = client.post(reverse("consent:consent_create", args=[person.public_id]),
                       {"purpose": "statistics", "form": "paper"})
-    assert bad.status_code == 200 and 'id="id_given_on_error"' in bad.content.decode()
+    assert bad.status_code == 422 and 'id="id_given_on_error"' in bad.content.decode()
     created = client.post(reverse("consent:consent_create", args=[person.public_id]),
                           {"purpose": "statistics", "form": "paper", "given_on": TODAY.strftime("%d.%m.%Y")})
     assert created.status_code == 302
     consent = Consent.objects.get()
     early = client.post(reverse("consent:consent_withdraw", args=[consent.public_id]),
                         {"on": (TODAY - timedelta(days=1)).strftime("%d.%m.%Y")})
-    assert early.status_code == 200 and "kern-error" in early.content.decode()
+    assert early.status_code == 422 and "kern-error" in early.content.decode()
     client.post(reverse("consent:consent_withdraw", args=[consent.public_id]), {"on": TODAY.strftime("%d.%m.%Y")})
     consent.refresh_from_db()
     assert consent.withdrawn_on == TODAY

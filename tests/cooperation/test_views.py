@@ -75,10 +75,10 @@ def test_create_with_errors_saves_nothing(lead, foreign_partner, jobcentre):
     response = client.post(reverse("cooperation:agreement_create"), _form(
         partners=[str(foreign_partner.public_id)], responsible=str(lead.public_id), starts_on="2026-02-01",
         review_on="2026-01-01"))
-    assert response.status_code == 200 and not CooperationAgreement.objects.exists()
+    assert response.status_code == 422 and not CooperationAgreement.objects.exists()
     response = client.post(reverse("cooperation:agreement_create"), _form(
         partners=[str(jobcentre.public_id)], responsible=str(lead.public_id), review_on="2026-01-01"))
-    assert response.status_code == 200 and not CooperationAgreement.objects.exists()
+    assert response.status_code == 422 and not CooperationAgreement.objects.exists()
     assert german("The review date must lie after the start date.") in response.content.decode()
 
 
@@ -117,7 +117,7 @@ def test_edit_of_an_agreement_in_force_asks_for_the_written_agreement(make_agree
     base = _form(agreement, partners=[str(jobcentre.public_id)], responsible=str(lead.public_id))
     url = reverse("cooperation:agreement_edit", args=[agreement.public_id])
     refused = _client(lead).post(url, {**base, "subject": "Neu"})
-    assert refused.status_code == 200 and CooperationAgreement.objects.get().subject != "Neu"
+    assert refused.status_code == 422 and CooperationAgreement.objects.get().subject != "Neu"
     saved = _client(lead).post(url, {**base, "subject": "Neu", "agreed_in_writing_on": today.isoformat(),
                                      "note": "Protokoll vom Netzwerktreffen"})
     assert saved.status_code == 302
@@ -171,11 +171,11 @@ def test_upload_of_a_disguised_file_is_refused(make_agreement, lead):
     url = reverse("cooperation:agreement_document_upload", args=[agreement.public_id])
     upload = SimpleUploadedFile("vertrag.pdf", b"MZ\x90\x00binary", content_type="application/pdf")
     response = _client(lead).post(url, {"document": upload, "version": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert german("The file is not a readable PDF, ODT or DOCX document.") in response.content.decode()
     assert CooperationAgreement.objects.get().document is None
     response = _client(lead).post(url, {"version": "1"})
-    assert response.status_code == 200 and CooperationAgreement.objects.get().document is None
+    assert response.status_code == 422 and CooperationAgreement.objects.get().document is None
 
 
 def test_upload_with_a_stale_version_is_a_conflict(make_agreement, lead):
@@ -230,7 +230,7 @@ def test_event_create_with_bad_input_saves_nothing(counsellor, today):
     response = _client(counsellor).post(reverse("cooperation:event_create"), {
         "kind": "training", "title": "Schulung", "date": today.isoformat(),
         "end_date": (today - timedelta(days=1)).isoformat(), "participants": "100001"})
-    assert response.status_code == 200 and not NetworkEvent.objects.exists()
+    assert response.status_code == 422 and not NetworkEvent.objects.exists()
 
 
 # ---- indicators ------------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_bad_input_saves_nothing(case, counsellor, foreign_partner, today):
                  {"partner": str(foreign_partner.public_id), "role": "x", "since": today.isoformat()},
                  {"name": "Frau M", "role": "x", "since": (today + timedelta(days=3)).isoformat()}):
         response = client.post(url, data)
-        assert response.status_code == 200
+        assert response.status_code == 422
     assert not HelperEntry.objects.exists()
 
 

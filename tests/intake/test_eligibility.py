@@ -284,7 +284,7 @@ def test_answers_and_override_through_the_page(cclient, make_person, django_asse
     assert check.result == "met" and check.answers == {"crisis": True, "spaetaussiedler_relative": False}
     decide = reverse("intake:eligibility_override", args=[person.public_id, "mbe"])
     refused = cclient.post(decide, {"mbe-override-result": "not_met", "mbe-override-reason": ""})
-    assert refused.status_code == 200 and 'id="id_mbe-override-reason_error"' in refused.content.decode()
+    assert refused.status_code == 422 and 'id="id_mbe-override-reason_error"' in refused.content.decode()
     assert EligibilityCheck.objects.count() == 1
     with django_assert_max_num_queries(35):
         response = cclient.post(decide, {"mbe-override-result": "not_met",
@@ -300,7 +300,7 @@ def test_bad_answer_values_and_programmes_outside_the_team(cclient, make_person)
     person = make_person()
     response = cclient.post(reverse("intake:eligibility_answers", args=[person.public_id, "mbe"]),
                             {"mbe-crisis": "vielleicht"})
-    assert response.status_code == 200 and not EligibilityCheck.objects.exists()
+    assert response.status_code == 422 and not EligibilityCheck.objects.exists()
     assert cclient.post(reverse("intake:eligibility_answers", args=[person.public_id, "jmd"]),
                         {}).status_code == 404
     assert cclient.post(reverse("intake:eligibility_override", args=[person.public_id, "nope"]),

@@ -112,7 +112,7 @@ def test_bad_input_gives_a_german_message_and_saves_nothing(cclient, fields, fie
                                                             django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         response = _post(cclient, **fields)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = _html(response)
     assert f'id="id_{field}_error"' in html or f'id="id_{field}_0_error"' in html or message in html, html[
         html.find("kern-error"):][:400]
@@ -217,8 +217,8 @@ def test_link_refuses_a_person_of_another_own_team(org_a, counsellor, make_perso
 def test_link_with_empty_or_bad_choice_shows_an_error(cclient, org_a, counsellor):
     contact = _record(counsellor, org_a.team)
     url = reverse("intake:first_contact_link_person", args=[contact.public_id])
-    assert cclient.post(url, {}).status_code == 200
-    assert cclient.post(url, {"person": "not-a-uuid"}).status_code == 200
+    assert cclient.post(url, {}).status_code == 422
+    assert cclient.post(url, {"person": "not-a-uuid"}).status_code == 422
 
 
 def test_foreign_first_contact_is_404(client, org_a, org_b):

@@ -191,7 +191,7 @@ def test_upload_preview_confirm(cclient, organisation, partner, django_assert_ma
     token = cclient.session["network_import"]["token"]
     response = cclient.post(reverse("network:partner_import_preview"), {"token": token, "mode": "all",
                                                                         "action": "import"})
-    assert response.status_code == 200  # refused: one row has an error and "only if all rows are valid"
+    assert response.status_code == 422  # refused: one row has an error and "only if all rows are valid"
     assert Partner.objects.count() == 1
     response = cclient.post(reverse("network:partner_import_preview"), {"token": token, "mode": "valid",
                                                                         "action": "import"})
@@ -229,7 +229,7 @@ def test_xlsx_upload(cclient):
 ])
 def test_bad_files_show_the_upload_form_again_with_a_message(cclient, data, name):
     response = _upload(cclient, data, name)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "kern-alert--danger" in response.content.decode()
     assert "network_import" not in cclient.session
     assert not Partner.objects.exists()
@@ -241,7 +241,7 @@ def test_an_old_preview_cannot_be_confirmed(cclient):
     _upload(cclient, csv_bytes("Schule am Berg;Schule;;;;;;;;;"))
     response = cclient.post(reverse("network:partner_import_preview"), {"token": old, "mode": "all",
                                                                         "action": "import"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Partner.objects.exists()
 
 

@@ -152,14 +152,14 @@ def test_create(cclient, organisation, django_assert_max_num_queries):
                                    {"name": "x" * 201}, {"notes": "x" * 5001}])
 def test_create_with_bad_values_saves_nothing(cclient, extra):
     response = cclient.post(reverse("network:partner_create"), _form(**extra))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "kern-alert--danger" in response.content.decode()
     assert not Partner.objects.exists()
 
 
 def test_create_duplicate_shows_the_error_at_the_name(cclient, partner):
     response = cclient.post(reverse("network:partner_create"), _form(name="jobcenter lindenau"))
-    assert response.status_code == 200 and Partner.objects.count() == 1
+    assert response.status_code == 422 and Partner.objects.count() == 1
     assert 'id="id_name_error"' in response.content.decode()
 
 
@@ -200,7 +200,7 @@ def test_services_and_contact_persons_pages(cclient, partner, django_assert_max_
     with django_assert_max_num_queries(20):
         assert cclient.get(url).status_code == 200
     assert cclient.post(url, {"name": "Bürgergeld", "description": ""}).status_code == 302
-    assert cclient.post(url, {"name": "BÜRGERGELD", "description": ""}).status_code == 200
+    assert cclient.post(url, {"name": "BÜRGERGELD", "description": ""}).status_code == 422
     service = PartnerService.objects.get()
     url = reverse("network:partner_service_edit", args=[service.public_id])
     assert cclient.post(url, {"name": "Bürgergeld", "description": "Anträge"}).status_code == 302
@@ -210,7 +210,7 @@ def test_services_and_contact_persons_pages(cclient, partner, django_assert_max_
     url = reverse("network:partner_contact_create", args=[partner.public_id])
     assert cclient.post(url, {"name": "Frau Berg", "function": "Fallmanagerin", "phone": "",
                               "email": "berg@jc.invalid"}).status_code == 302
-    assert cclient.post(url, {"name": "", "function": "x", "phone": "", "email": ""}).status_code == 200
+    assert cclient.post(url, {"name": "", "function": "x", "phone": "", "email": ""}).status_code == 422
     contact = PartnerContact.objects.get()
     url = reverse("network:partner_contact_edit", args=[contact.public_id])
     with django_assert_max_num_queries(20):
@@ -230,7 +230,7 @@ def test_programmes_page(cclient, partner, org_a, org_b, django_assert_max_num_q
     assert org_b.offering.name not in response.content.decode()
     assert cclient.post(url, {"version": "1", field: "mandatory"}).status_code == 302
     assert PartnerProgramme.objects.get().level == "mandatory"
-    assert cclient.post(url, {"version": "2", field: "immer"}).status_code == 200
+    assert cclient.post(url, {"version": "2", field: "immer"}).status_code == 422
     assert cclient.post(url, {"version": "1", field: ""}).status_code == 409
     assert PartnerProgramme.objects.get().level == "mandatory"
     assert cclient.post(url, {"version": "2", field: ""}).status_code == 302

@@ -22,13 +22,13 @@ def _html(response):
 def test_team_create_validates_and_saves(admin_client, org_a, org_b, django_assert_max_num_queries):
     url = reverse("organisations:team_create", args=[org_a.organisation.public_id])
     empty = admin_client.post(url, {"name": ""})
-    assert empty.status_code == 200 and "Dieses Feld ist zwingend erforderlich." in _html(empty)
+    assert empty.status_code == 422 and "Dieses Feld ist zwingend erforderlich." in _html(empty)
     duplicate = admin_client.post(url, {"name": org_a.team.name})
-    assert duplicate.status_code == 200 and 'class="kern-error"' in _html(duplicate)
+    assert duplicate.status_code == 422 and 'class="kern-error"' in _html(duplicate)
     foreign = admin_client.post(url, {"name": "Neu", "offerings": [str(org_b.offering.public_id)]})
-    assert foreign.status_code == 200 and 'class="kern-error"' in _html(foreign)
+    assert foreign.status_code == 422 and 'class="kern-error"' in _html(foreign)
     bogus = admin_client.post(url, {"name": "Neu", "offerings": ["keine-uuid"]})
-    assert bogus.status_code == 200
+    assert bogus.status_code == 422
     too_long = admin_client.post(url, {"name": "x" * 201})
     assert "höchstens 200 Zeichen" in _html(too_long)
     assert not Team.objects.filter(name__in=["Neu", "x" * 201]).exists()
@@ -43,7 +43,7 @@ def test_team_create_validates_and_saves(admin_client, org_a, org_b, django_asse
 def test_team_with_members_cannot_be_deactivated(admin_client, org_a):
     response = admin_client.post(reverse("organisations:team_edit", args=[org_a.team.public_id]),
                                  {"name": org_a.team.name})
-    assert response.status_code == 200 and 'class="kern-error"' in _html(response)
+    assert response.status_code == 422 and 'class="kern-error"' in _html(response)
     org_a.team.refresh_from_db()
     assert org_a.team.is_active
 
@@ -62,7 +62,7 @@ def test_staff_create_bad_input(admin_client, org_a, data, field):
     url = reverse("organisations:staff_create", args=[org_a.organisation.public_id])
     before = User.objects.count()
     response = admin_client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = _html(response)
     assert f'id="id_{field}_error"' in html
     assert "<script>alert" not in html
@@ -85,7 +85,7 @@ def test_admin_cannot_remove_own_admin_role(admin_client, org_a):
     membership = org_a.user("org_admin").memberships.get()
     response = admin_client.post(reverse("organisations:membership_edit", args=[membership.public_id]),
                                  {"role": "counsellor", "team": str(org_a.team.public_id), "is_active": "on"})
-    assert response.status_code == 200 and "kern-alert--danger" in _html(response)
+    assert response.status_code == 422 and "kern-alert--danger" in _html(response)
     membership.refresh_from_db()
     assert membership.role == "org_admin"
 
@@ -179,11 +179,11 @@ def test_sysadmin_creates_organisation_and_cycles_are_refused(client, sysadmin, 
     cycle = client.post(reverse("organisations:organisation_edit", args=[county.public_id]),
                         {"name": county.name, "kind": "county", "parent": str(org_a.organisation.public_id),
                          "is_active": "on"})
-    assert cycle.status_code == 200 and 'id="id_parent_error"' in _html(cycle)
+    assert cycle.status_code == 422 and 'id="id_parent_error"' in _html(cycle)
     county.refresh_from_db()
     assert county.parent is None
     unknown_kind = client.post(reverse("organisations:organisation_create"), {"name": "X", "kind": "planet"})
-    assert unknown_kind.status_code == 200 and 'id="id_kind_error"' in _html(unknown_kind)
+    assert unknown_kind.status_code == 422 and 'id="id_kind_error"' in _html(unknown_kind)
 
 
 def test_denied_access_is_audited(client, org_a, org_b):

@@ -109,7 +109,7 @@ def test_creating_a_link_shows_address_and_key_once(cclient, provider, django_as
 ])
 def test_bad_link_values_show_messages_and_store_nothing(cclient, provider, values, field):
     response = cclient.post(_links_url(provider), values)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "kern-form-input--error" in html and 'id="report-token"' not in html
     assert not ReportLink.objects.exists()
@@ -289,7 +289,7 @@ def test_person_without_release_same_answer_and_nothing_stored(token, case):
 ])
 def test_invalid_input_shows_field_messages_and_stores_nothing(token, case, release, values, field):
     response = Client().post(_form_url(token), form_data(**values))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "kern-form-input--error" in html or "kern-fieldset--error" in html
     assert f'id="id_{field}' in html

@@ -215,7 +215,7 @@ def test_form_is_prefilled_with_the_current_situation_and_saves(counsellor, pers
 ])
 def test_bad_form_input_is_shown_not_saved(counsellor, person, values):
     response = _client(counsellor).post(reverse("people:life_situation_add", args=[person.public_id]), values)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "kern-alert--danger" in response.content.decode()
     assert not LifeSituation.objects.filter(person=person).exists()
 

@@ -62,7 +62,7 @@ def test_first_of_january_is_kept_as_year_only_unless_confirmed(cclient, org_a):
 ])
 def test_bad_input_gives_a_german_message_and_saves_nothing(cclient, org_a, fields, field, message):
     response = _post_new(cclient, org_a, **fields)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = _html(response)
     assert f'id="id_{field}_error"' in html, html[html.find("kern-error"):][:300]
     assert message in html
@@ -114,7 +114,7 @@ def test_concurrent_edits_are_detected(client, org_a, make_person):
     second = {"family_name": "Haddad", "given_names": "Amal", "phone": "222", "version": person.version}
     assert client.post(url, first).status_code == 302
     stale = client.post(url, second)
-    assert stale.status_code == 200 and "inzwischen geändert" in _html(stale)
+    assert stale.status_code == 422 and "inzwischen geändert" in _html(stale)
     person.refresh_from_db()
     assert person.phone == "111" and person.version == 2
 

@@ -108,18 +108,18 @@ def test_bad_goal_input_shows_german_errors_and_saves_nothing(case, cclient, tod
     response = cclient.post(url, {"domain": "language", "category": "german", "client_words": "Deutsch",
                                   "target_on": (today - timedelta(days=1)).isoformat(), "priority": "1",
                                   "version": "0"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Plan.objects.exists()
     response = cclient.post(reverse("planning:plan_review", args=[case.public_id]), {"review_on": "31.02.2025",
                                                                                     "version": "abc"})
-    assert response.status_code == 200 and not Plan.objects.exists()
+    assert response.status_code == 422 and not Plan.objects.exists()
 
 
 def test_step_without_responsible_party_is_refused_in_the_form(case, cclient, add_goal, today):
     goal = add_goal(case)
     response = cclient.post(reverse("planning:step_create", args=[goal.public_id]), {
         "description": "Kurs suchen", "responsible": "partner", "due_on": today.isoformat(), "version": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Step.objects.exists()
 
 
@@ -220,7 +220,7 @@ def test_assessment_edit_conflict(case, counsellor, org_a, today):
 
 def test_agreement_pages_and_signature(case, cclient, counsellor, add_goal, today):
     assert cclient.post(reverse("planning:agreement_create", args=[case.public_id]),
-                        {"language": "ar"}).status_code == 200  # no goals yet: refused with a message
+                        {"language": "ar"}).status_code == 422  # no goals yet: refused with a message
     add_goal(case)
     response = cclient.post(reverse("planning:agreement_create", args=[case.public_id]), {"language": "ar"})
     assert response.status_code == 302

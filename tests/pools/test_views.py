@@ -109,7 +109,7 @@ def test_create_through_the_form(cclient, org_a):
 ])
 def test_bad_input_shows_errors_and_stores_nothing(cclient, bad):
     response = cclient.post(reverse("pools:pool_member_create"), _form(**bad))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "kern-form-input--error" in html or "kern-alert--danger" in html
     assert not PoolMember.objects.exists()
@@ -237,7 +237,7 @@ def test_assign_a_volunteer_from_the_case(volunteer, make_member, case, cclient)
     html = cclient.get(url).content.decode()
     assert "Gisela Brandt" in html and "Ohne Vereinbarung" not in html
     empty = cclient.post(url, {"member": str(volunteer.public_id), "purpose": "", "since": ""})
-    assert empty.status_code == 200 and not VolunteerAssignment.objects.exists()
+    assert empty.status_code == 422 and not VolunteerAssignment.objects.exists()
     response = cclient.post(url, {"member": str(volunteer.public_id), "purpose": "Begleitung Jobcenter",
                                   "since": ""})
     assert response.status_code == 302
@@ -279,7 +279,7 @@ def test_link_is_shown_once(volunteer, case, counsellor, cclient):
     assignment = services.volunteer_assign(actor=counsellor, case=case, member=volunteer,
                                            purpose="Begleitung")
     url = reverse("pools:volunteer_link", args=[assignment.public_id])
-    assert cclient.post(url, {"valid_days": "365"}).status_code == 200
+    assert cclient.post(url, {"valid_days": "365"}).status_code == 422
     assert not VolunteerAssignment.objects.get().has_link
     response = cclient.post(url, {"valid_days": "30"})
     html = response.content.decode()

@@ -125,7 +125,7 @@ def test_restriction_view(cclient, make_person, django_assert_max_num_queries):
     url = reverse("privacy:person_restriction", args=[person.public_id])
     with django_assert_max_num_queries(18):
         assert cclient.get(url).status_code == 200
-    assert cclient.post(url, {"reason": ""}).status_code == 200
+    assert cclient.post(url, {"reason": ""}).status_code == 422
     assert cclient.post(url, {"reason": "bestritten"}).status_code == 302
     person.refresh_from_db()
     assert person.restricted_at is not None
@@ -149,7 +149,7 @@ def test_erasure_is_refused_with_a_legal_hold_and_the_reason_is_shown(cclient, c
         page = cclient.get(url)
     assert "Klageverfahren VG Köln" in page.content.decode()
     response = cclient.post(url, {"reason": "Wunsch der Person", "file_number": person.file_number})
-    assert response.status_code == 200 and "Klageverfahren VG Köln" in response.content.decode()
+    assert response.status_code == 422 and "Klageverfahren VG Köln" in response.content.decode()
     assert Person.objects.filter(pk=person.pk).exists()
 
 
@@ -234,7 +234,7 @@ def test_erasure_view_needs_reauthentication_and_the_file_number(client, counsel
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
     response = client.post(url, {"reason": "Antrag", "file_number": "L-2222-2222"})
-    assert response.status_code == 200 and Person.objects.filter(pk=person.pk).exists()
+    assert response.status_code == 422 and Person.objects.filter(pk=person.pk).exists()
     response = client.post(url, {"reason": "Antrag", "file_number": person.file_number.lower()})
     assert response.status_code == 302 and not Person.objects.filter(pk=person.pk).exists()
     assert client.get(url).status_code == 404

@@ -66,7 +66,7 @@ def test_sending_through_the_form(cclient, case, partner, service, release, toda
 def test_without_release_the_form_shows_the_refusal_and_the_way_to_a_release(cclient, case, partner, today):
     response = cclient.post(reverse("referrals:referral_create", args=[case.public_id]),
                             _form(partner, case.person, today))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Keine gültige Schweigepflichtentbindung für Jobcenter Lindenau" in html
     assert reverse("consent:release_create", args=[case.person.public_id]) in html
@@ -85,7 +85,7 @@ def test_without_release_the_form_shows_the_refusal_and_the_way_to_a_release(ccl
 def test_bad_input_shows_the_form_again_and_saves_nothing(cclient, case, partner, release, today, extra):
     response = cclient.post(reverse("referrals:referral_create", args=[case.public_id]),
                             _form(partner, case.person, today, **extra))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "kern-form-input--error" in response.content.decode() or "kern-fieldset--error" in \
         response.content.decode()
     assert not Referral.objects.exists() and not Disclosure.objects.exists()
@@ -136,10 +136,10 @@ def test_a_bad_step_shows_the_error_and_a_stale_one_409(cclient, send, today, le
     url = reverse("referrals:referral_outcome", args=[referral.public_id])
     response = cclient.post(url, {"outcome": "rejected", "on": today.isoformat(), "version": "1",
                                   "rejection_reason": ""})
-    assert response.status_code == 200 and "kern-form-input--error" in response.content.decode()
+    assert response.status_code == 422 and "kern-form-input--error" in response.content.decode()
     response = cclient.post(url, {"outcome": "took_place", "on": (today + timedelta(days=3)).isoformat(),
                                   "version": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     _client(lead).post(reverse("referrals:referral_appointment", args=[referral.public_id]),
                        {"on": today.isoformat(), "version": "1"})
     response = cclient.post(url, {"outcome": "took_place", "on": today.isoformat(), "version": "1"})

@@ -240,7 +240,7 @@ def test_edit_refuses_a_bad_specification_with_every_message(sysadmin, mbe):
     bad = {"sections": [section(dimension="colour"), section(key="b", params={"bounds": [5, 3]})]}
     response = client.post(url, form_data(mbe, spec=json.dumps(bad)))
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     with translation.override("de"):
         expected = [message.replace('"', "&quot;") for message in validate_spec(bad)]
     assert len(expected) == 2 and all(message in html for message in expected)
@@ -249,7 +249,7 @@ def test_edit_refuses_a_bad_specification_with_every_message(sysadmin, mbe):
     for hostile in ("{", '{"sections": [NaN]}', "[" * 50000, '{"sections": "\\u0000"}',
                     "<script>alert(1)</script>"):
         response = client.post(url, form_data(mbe, spec=hostile))
-        assert response.status_code == 200 and "<script>alert(1)</script>" not in response.content.decode()
+        assert response.status_code == 422 and "<script>alert(1)</script>" not in response.content.decode()
     mbe.refresh_from_db()
     assert mbe.spec["sections"][0]["key"] == "cases"
 
@@ -285,7 +285,7 @@ def test_copy_then_activate_gives_a_new_report_kind(sysadmin, mbe, django_assert
     assert AuditEvent.objects.filter(action="report_template.copied").exists()
     for code in ("mbe", "monthly", "Groß", ""):
         refused = client.post(url, {"code": code, "name": "X"})
-        assert refused.status_code == 200
+        assert refused.status_code == 422
     assert ReportTemplate.objects.count() == 4
 
 
