@@ -309,6 +309,34 @@ INDICATORS = ["residence_secured", "plan_implemented", "goals_reached", "fewer_p
 # PostgreSQL: set-based SQL
 # --------------------------------------------------------------------------------------------------------------
 
+def insert_select_sql(model, values: dict[str, str], source: str, with_: str = "") -> tuple[str, list]:
+    """``INSERT INTO model (…) [WITH …] SELECT … <source>``: the columns not given take the field's default
+    (``now()`` for auto timestamps, ``gen_random_uuid()`` for uuid4 defaults, NULL where nullable), so a
+    field another area adds later does not break the generator."""
+    columns, expressions, default_params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.column in values:
+            expression = values[field.column]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            expression = "now()"
+        elif field.default is uuid.uuid4:
+            expression = "gen_random_uuid()"
+        elif field.null:
+            continue
+        elif field.has_default() or field.empty_strings_allowed:
+            expression = "%s"
+            default_params.append(field.get_db_prep_save(field.get_default(), connection))
+        else:
+            raise RuntimeError(f"{model._meta.label}.{field.name} needs a value in the benchmark generator")
+        columns.append(connection.ops.quote_name(field.column))
+        expressions.append(expression)
+    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+           f"{with_} SELECT {', '.join(expressions)} {source}")
+    return sql, default_params
+
+
 class _SqlGenerator:
     def __init__(self, *, teams, offerings, total):
         self.teams, self.offerings, self.total = teams, offerings, total
@@ -370,38 +398,10 @@ class _SqlGenerator:
                 cursor.execute("RESET work_mem; RESET maintenance_work_mem; RESET synchronous_commit")
 
     # -- helpers --------------------------------------------------------------------------------------------
-    @staticmethod
-    def _insert_sql(model, values: dict[str, str], source: str, with_: str = "") -> tuple[str, list]:
-        """``INSERT INTO model (…) [WITH …] SELECT … <source>``: the columns not given take the field's default
-        (``now()`` for auto timestamps, ``gen_random_uuid()`` for uuid4 defaults, NULL where nullable), so a
-        field another area adds later does not break the generator."""
-        columns, expressions, default_params = [], [], []
-        for field in model._meta.concrete_fields:
-            if field.primary_key:
-                continue
-            if field.column in values:
-                expression = values[field.column]
-            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                expression = "now()"
-            elif field.default is uuid.uuid4:
-                expression = "gen_random_uuid()"
-            elif field.null:
-                continue
-            elif field.has_default() or field.empty_strings_allowed:
-                expression = "%s"
-                default_params.append(field.get_db_prep_save(field.get_default(), connection))
-            else:
-                raise RuntimeError(f"{model._meta.label}.{field.name} needs a value in the benchmark generator")
-            columns.append(connection.ops.quote_name(field.column))
-            expressions.append(expression)
-        sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
-               f"{with_} SELECT {', '.join(expressions)} {source}")
-        return sql, default_params
-
     @classmethod
     def _insert(cls, model, values: dict[str, str], source: str, params=(), with_: str = "",
                 with_params=()) -> int:
-        sql, defaults = cls._insert_sql(model, values, source, with_)
+        sql, defaults = insert_select_sql(model, values, source, with_)
         with connection.cursor() as cursor:
             cursor.execute(sql, [*with_params, *defaults, *params])
             return cursor.rowcount
@@ -783,7 +783,7 @@ class _SqlGenerator:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM bench_contact")
             _log(f"  {cursor.fetchone()[0]} contacts drawn")
-        contact_sql, contact_params = self._insert_sql(Contact, {
+        contact_sql, contact_params = insert_select_sql(Contact, {
             "case_id": "b.case_id", "occurred_at": "b.ts", "duration_minutes": "b.duration", "kind": "b.kind",
             "outcome": "b.outcome", "interpreter_present": "b.interpreter",
             "notes": "'Gespräch zum Anliegen, nächste Schritte vereinbart.'",
