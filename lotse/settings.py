@@ -174,6 +174,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"].setdefault("NAME", os.environ.get("LOTSE_TEST_DATABASE", "lotse_test"))
     # Lotse's queries are short; JIT compilation costs seconds on report queries and never pays back.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Parameters bound on the server, so that a query repeated on a kept connection is prepared once and
+    # PostgreSQL reuses its plan: planning the joins of a case file costs more than running them. Switch off
+    # behind a pooler in transaction mode that does not track prepared statements (LOTSE_DB_PREPARED=0).
+    if env_bool("LOTSE_DB_PREPARED", True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

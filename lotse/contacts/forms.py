@@ -33,7 +33,7 @@ class ContactForm(forms.Form):
                                 widget=forms.RadioSelect)
     topics = TopicField(label=_("Topics"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
                         to_field_name="code",
-                        help_text=_("Required when the contact took place."))
+                        help_text=_("Required when the contact took place and the programme's catalogue has topics."))
     occasion = forms.CharField(label=_("Occasion"), max_length=500, required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     persons_present = PersonField(label=_("Family members present"), queryset=None, required=False,

@@ -383,7 +383,8 @@ class _SqlGenerator:
                 # One transaction per step, so that a step is either there or not (the markers above);
                 # foreign keys checked per statement instead of queueing millions of checks to the commit.
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SELECT setseed(%s)", [SEED])
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SELECT setseed(%s)", [SEED])
                     step()
                 _log(f"  {name} done ({time.perf_counter() - started:.0f} s)")
             if work_done:
@@ -407,7 +408,9 @@ class _SqlGenerator:
             return cursor.rowcount
 
     @staticmethod
-    def _execute(sql: str, params=()) -> None:
+    def _execute(sql: str, params=None) -> None:
+        """``params`` None: a script of several statements goes through as one simple query (a prepared
+        statement, as with server-side binding, holds only one)."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
 

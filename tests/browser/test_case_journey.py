@@ -17,6 +17,16 @@ from tests.factories import make_org, verified_device
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
+
+def fill_closure(page, goal, note: str) -> None:
+    """The closure form: goals reached, every evaluation question yes, open items done."""
+    page.select_option("#id_reason", "goals_reached")
+    for radio in page.locator("input[type=radio][value=yes]").all():
+        radio.check()
+    page.locator("input[name=open_items][value=done]").check()
+    page.select_option(f"#id_goal_{goal.public_id}", "reached")
+    page.fill("#id_note", note)
+
 def _pdf_text(download) -> str:
     data = open(download.path(), "rb").read()
     assert data.startswith(b"%PDF")
@@ -134,12 +144,7 @@ def test_a_case_from_opening_to_closure_with_every_document(page, live_server):
 
     # Close with evaluation: open goals, steps and tasks are marked done.
     page.goto(f"{base}/faelle/{case.public_id}/abschliessen/")
-    page.select_option("#id_reason", "goals_reached")
-    for radio in page.locator("input[type=radio][value=yes]").all():
-        radio.check()
-    page.locator("input[name=open_items][value=done]").check()
-    page.select_option(f"#id_goal_{goal.public_id}", "reached")
-    page.fill("#id_note", "Sprachkurs begonnen, Ziel erreicht.")
+    fill_closure(page, goal, "Sprachkurs begonnen, Ziel erreicht.")
     assert_accessible(page)
     _submit(page, "Fall abschließen")
     case.refresh_from_db()

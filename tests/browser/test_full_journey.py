@@ -22,7 +22,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import AXE_JS, assert_accessible, fresh_code
-from tests.browser.test_case_journey import _pdf_text
+from tests.browser.test_case_journey import _pdf_text, fill_closure
 from tests.factories import PASSWORD, german, make_org, verified_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -403,12 +403,7 @@ def test_the_whole_journey_and_who_sees_it_afterwards(new_page, live_server, wor
     # 11. Closing with the evaluation: goal reached, open steps done.
     journey.goto(case_path)
     journey.link("Close case")
-    page.select_option("#id_reason", "goals_reached")
-    for radio in page.locator("input[type=radio][value=yes]").all():
-        radio.check()
-    page.locator("input[name=open_items][value=done]").check()
-    page.select_option(f"#id_goal_{goal.public_id}", "reached")
-    page.fill("#id_note", "Arbeitsstelle gefunden, Ziel erreicht.")
+    fill_closure(page, goal, "Arbeitsstelle gefunden, Ziel erreicht.")
     assert_accessible(page)
     journey.submit("Close case")
     case.refresh_from_db()

@@ -162,7 +162,7 @@ def test_member_list_costs_constant_queries(org_a, world, size, django_assert_nu
     client = _client(author)
     url = reverse("cohorts:cohort_detail", args=[cohort.public_id])
     client.get(url)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(16):
         html = client.get(url).content.decode()
     assert _members(html) == size and _count(html) == "1"
 

@@ -355,3 +355,14 @@ def test_the_next_appointment_goes_to_the_recorder_when_the_owner_left(case, cou
     contact = services.contact_create(actor=lead, case=case,
                                       data=data(next_appointment_at=timezone.now() + timedelta(days=3)))
     assert Appointment.objects.get().contact == contact
+
+
+def test_a_contact_that_took_place_needs_a_topic_only_where_the_programme_has_a_catalogue(case, counsellor, data):
+    with pytest.raises(ValidationError) as error:
+        services.contact_create(actor=counsellor, case=case, data=data(topics=[]))
+    assert "topics" in error.value.message_dict
+    _nothing_saved()
+    Topic.objects.filter(programme=case.offering.programme).update(is_active=False)
+    assert not services.topic_choices(case).exists()
+    contact = services.contact_create(actor=counsellor, case=case, data=data(topics=[]))
+    assert contact.outcome == "took_place" and not contact.topics.exists()

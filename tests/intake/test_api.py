@@ -104,7 +104,7 @@ def test_list_is_scoped_paginated_and_constant_in_queries(api, counsellor, org_a
     _record(counsellor, org_a.team, size)
     _record(org_b.user("counsellor"), org_b.team, 2)
     api(counsellor, "GET", "/api/first-contacts")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(8):
         first = api(counsellor, "GET", "/api/first-contacts").json()
     assert len(first["items"]) == min(size, 50)
     ids = {item["id"] for item in first["items"]}

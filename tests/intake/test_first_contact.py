@@ -235,7 +235,7 @@ def test_list_costs_the_same_queries_for_3_and_60_records(client, org_a, counsel
         contact.topics.set(topics)
     login(client, counsellor)
     client.get(LIST)  # warm the session
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(11):
         response = client.get(LIST)
     assert response.status_code == 200
     shown = len(response.context["page"].items)

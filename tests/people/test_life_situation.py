@@ -183,7 +183,7 @@ def test_person_page_costs_the_same_queries_with_many_records(counsellor, person
     client = _client(counsellor)
     url = reverse("people:person_detail", args=[person.public_id])
     client.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
 

@@ -203,7 +203,7 @@ def test_person_detail_costs_constant_queries(cclient, counsellor, make_person, 
         PersonName.objects.create(person=person, family_name=f"Hadad{i}", source="passport")
         ResidenceStatus.objects.create(person=person, status_type_id=1, valid_from=date(2000 + i % 20, 1, 1))
     cclient.get(reverse("people:person_detail", args=[person.public_id]))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         assert cclient.get(reverse("people:person_detail", args=[person.public_id])).status_code == 200
 
 
