@@ -87,41 +87,26 @@ def _ensure_structure(total: int):
 
 @lru_cache(maxsize=None)
 def _form_keys(form: str) -> frozenset[str]:
-    """The keys of one name form; the synthetic names repeat, so each form is computed once."""
-    from lotse.people.matching import name_keys, normalize_name
-    from lotse.people.services import PREFIX_KEY
+    """``people.services.form_keys``, computed once per form: the synthetic names repeat."""
+    from lotse.people.services import form_keys
 
-    keys = name_keys(form) | {PREFIX_KEY + token[:20] for token in normalize_name(form).split() if token}
-    return frozenset(key[:40] for key in keys)
+    return frozenset(form_keys(form))
 
 
-def _keys_for(forms: list[str]) -> set[str]:
-    keys: set[str] = set()
-    for form in forms:
-        keys |= _form_keys(form)
-    return keys
+def _keys_for(forms: tuple[str, ...]) -> set[str]:
+    return set().union(*(_form_keys(form) for form in forms))
 
 
-@lru_cache(maxsize=None)
-def _normalized(form: str) -> str:
-    from lotse.people.matching import normalize_name
-
-    return normalize_name(form)
-
-
-def _search_name(forms: list[str]) -> str:
-    """As ``people.services.person_reindex`` stores it (the typing-error search reads it)."""
-    return " ".join(dict.fromkeys(_normalized(form) for form in forms))[:1000]
-
-
-def _forms(given: str, family: str, original: str) -> list[str]:
-    return [f"{given} {family}".strip()] + ([original] if original else [])
+def _forms(given: str, family: str, original: str) -> tuple[str, ...]:
+    """The name forms ``person_reindex`` indexes for a person without other names."""
+    return (f"{given} {family}".strip(), original) if original else (f"{given} {family}".strip(),)
 
 
 def _generate(total: int, teams) -> list:
     """Insert the persons and their name keys in batches; returns the sample used for queries."""
     from lotse.codelists.models import Code
     from lotse.people.models import Person, PersonNameKey
+    from lotse.people.services import search_name_of
 
     sex = dict(Code.objects.filter(code_list__slug="sex").values_list("code", "pk"))
     existing = Person.objects.filter(file_number__startswith="B-").count()
@@ -140,7 +125,7 @@ def _generate(total: int, teams) -> list:
                     file_number=f"B-{index:09d}", organisation_id=team.organisation_id, team_id=team.pk,
                     family_name=family, given_names=given, name_original_script=original, birth_date=birth,
                     birth_date_precision="exact", sex_id=sex.get(sex_code),
-                    search_name=_search_name(_forms(given, family, original))))
+                    search_name=search_name_of(_forms(given, family, original))))
             with transaction.atomic():
                 Person.objects.bulk_create(persons, batch_size=1000)
                 keys = [PersonNameKey(person_id=p.pk, team_id=p.team_id, key=key) for p in persons
@@ -159,6 +144,7 @@ def _copy_persons(population, existing: int, teams, sex: dict) -> None:
     """PostgreSQL: the persons and their name keys through COPY into temporary tables, then one INSERT … SELECT
     each (minutes for a million persons, where row-wise inserts take most of an hour)."""
     from lotse.people.models import Person, PersonNameKey
+    from lotse.people.services import search_name_of
     from lotse.reports.bench_data import insert_select_sql
 
     started = time.perf_counter()
@@ -174,7 +160,7 @@ def _copy_persons(population, existing: int, teams, sex: dict) -> None:
                 _, given, _, family, sex_code, birth, original = population[index]
                 team = teams[index % len(teams)]
                 copy.write_row((f"B-{index:09d}", team.organisation_id, team.pk, family, given, original, birth,
-                                sex.get(sex_code), _search_name(_forms(given, family, original))))
+                                sex.get(sex_code), search_name_of(_forms(given, family, original))))
         _log(f"  persons copied ({time.perf_counter() - started:.0f} s)")
         with cursor.copy("COPY bench_person_key FROM STDIN") as copy:
             for index in range(existing, len(population)):

@@ -1,6 +1,7 @@
 """Every write to persons, names, residence status, households and family relations."""
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -119,16 +120,25 @@ def _name_forms(person: Person) -> list[str]:
     return [form for form in forms if form]
 
 
+def form_keys(form: str) -> set[str]:
+    """The search keys of one name form: its matching keys and a prefix key per word."""
+    keys = name_keys(form) | {PREFIX_KEY + token[:20] for token in normalize_name(form).split() if token}
+    return {key[:40] for key in keys}
+
+
+def search_name_of(forms: Iterable[str]) -> str:
+    """What the typing-error search compares: the normalised name forms, each once."""
+    return " ".join(dict.fromkeys(normalize_name(form) for form in forms))[:1000]
+
+
 def person_reindex(*, person: Person) -> None:
     """Recompute the search keys of every name form of the person (called by every name change)."""
-    keys: set[str] = set()
-    for form in _name_forms(person):
-        keys |= name_keys(form)
-        keys |= {PREFIX_KEY + token[:20] for token in normalize_name(form).split() if token}
+    forms = _name_forms(person)
+    keys = set().union(*(form_keys(form) for form in forms))
     PersonNameKey.objects.filter(person=person).delete()
-    PersonNameKey.objects.bulk_create(PersonNameKey(person=person, team_id=person.team_id, key=key[:40])
+    PersonNameKey.objects.bulk_create(PersonNameKey(person=person, team_id=person.team_id, key=key)
                                       for key in sorted(keys))
-    search_name = " ".join(dict.fromkeys(normalize_name(form) for form in _name_forms(person)))[:1000]
+    search_name = search_name_of(forms)
     Person.objects.filter(pk=person.pk).update(search_name=search_name)
     person.search_name = search_name
 
