@@ -63,19 +63,3 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class IdempotencyKey(models.Model):
-    """An ``Idempotency-Key`` a token sent with a POST to the API (``lotse.api.idempotency``): the same key
-    again within 24 hours is refused. Keyed by the token's prefix (unique, part of the bearer text), so
-    claiming a key costs no token lookup.
-    """
-
-    token = models.ForeignKey(ApiToken, to_field="prefix", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["token", "key"], name="accounts_idempotency_key_unique"),
-        ]

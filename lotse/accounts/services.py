@@ -138,8 +138,9 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         audit_security(actor=actor, action="api_token.revoked", details={"token": str(token.public_id)})
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """The user behind a bearer token, or None. Records when the token was last used (at most hourly)."""
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The usable token behind a bearer string, with its user, or None. Records when the token was last used
+    (at most hourly)."""
     try:
         scheme, prefix, secret = raw.split("_", 2)
     except ValueError:
@@ -152,4 +153,4 @@ def api_token_authenticate(raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

@@ -15,11 +15,12 @@ class PersonalAccessToken(HttpBearer):
     """
 
     def authenticate(self, request, token):
-        user = api_token_authenticate(token)
-        if user is None:
+        api_token = api_token_authenticate(token)
+        if api_token is None:
             return None
+        user = api_token.user
         user.otp_device = None
         user.is_verified = partial(is_verified, user)
         request.user = user
-        request.api_token_prefix = token.split("_", 2)[1]
+        request.api_token_prefix = api_token.prefix
         return user

@@ -6,12 +6,17 @@
 - :class:`WorklistEntry` is what each area's ``worklist_entries`` selector returns.
 - :class:`TimelineItem` is what each area contributes to the case file's timeline.
 - :class:`HelperMapEntry` is what each area contributes to the family's helper map (Helfersystem).
+- :func:`shared_reads` / :func:`read_once`: while the case file is assembled, an area's rows are read once
+  and shared by its summary, its timeline items and its helper-map entries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,6 +25,8 @@ from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.cases.models import Case
 from lotse.privacy.guards import ensure_not_restricted
+
+T = TypeVar("T")
 
 
 def case_for_work(*, actor, case: Case, allow_closed: bool = False) -> Case:
@@ -32,6 +39,28 @@ def case_for_work(*, actor, case: Case, allow_closed: bool = False) -> Case:
     if not allow_closed and locked.status != Case.Status.OPEN:
         raise ValidationError(_("The case is not open. Reopen it first."), code="case_not_open")
     return locked
+
+
+@contextmanager
+def shared_reads(case: Case) -> Iterator[None]:
+    """Within the block, :func:`read_once` reads each area's rows of ``case`` once (one page, one actor)."""
+    case._shared_reads = {}
+    try:
+        yield
+    finally:
+        del case._shared_reads
+
+
+def read_once(*, actor, case: Case, area: str, load: Callable[[], T]) -> T:
+    """``load()``, shared within :func:`shared_reads` by everyone asking for the same area of the case for the
+    same actor; outside such a block every call reads afresh, so nothing read before a write is reused."""
+    memo = getattr(case, "_shared_reads", None)
+    if memo is None:
+        return load()
+    key = (getattr(actor, "pk", None), area)
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
 
 
 @dataclass(frozen=True)

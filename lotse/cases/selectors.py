@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read, audit_read_many
-from lotse.cases.casework import TimelineItem, WorklistEntry
+from lotse.cases.casework import TimelineItem, WorklistEntry, shared_reads
 from lotse.cases.models import Case, CaseMember, Closure, Phase, PhaseChange, Task
 from lotse.cases.services import team_capacity, team_open_cases
 from lotse.core.pagination import keyset_page
@@ -135,40 +135,43 @@ def _time_limit_warning(case: Case, today: date) -> dict | None:
 
 
 def case_file(*, actor, case: Case, today: date | None = None) -> dict:
-    """Everything about the case at a glance, each area in a fixed number of queries."""
+    """Everything about the case at a glance, each area in a fixed number of queries: its summary, timeline
+    and helper-map entries share one read of the area's rows (:func:`~lotse.cases.casework.read_once`)."""
     from lotse.appointments.selectors import case_appointment_summary
     from lotse.consent.selectors import consents_for, releases_for
     from lotse.contacts.selectors import case_contact_summary
     from lotse.planning.selectors import case_planning_summary
 
     today = today or timezone.localdate()
-    members = list(case.members.filter(until__isnull=True).select_related("person"))
-    tasks = list(policy.scope(actor, Task.objects.filter(case=case, status=Task.Status.OPEN))
-                 .select_related("responsible_partner", "responsible_user").order_by("due_on", "id"))
-    phases = list(PhaseChange.objects.filter(case=case).select_related("changed_by").order_by("-changed_on", "-id"))
-    closures = list(Closure.objects.filter(case=case).select_related("handed_over_to", "closed_by"))
-    consents = list(consents_for(actor=actor, person=case.person))
-    releases = list(releases_for(actor=actor, person=case.person).select_related("recipient"))
-    context = {
-        "case": case,
-        "members": members,
-        "tasks": tasks,
-        "phases": phases,
-        "closures": closures,
-        "consents": consents,
-        "releases": releases,
-        "time_limit": _time_limit_warning(case, today),
-        "contacts_summary": case_contact_summary(actor=actor, case=case),
-        "planning_summary": case_planning_summary(actor=actor, case=case),
-        "appointments_summary": case_appointment_summary(actor=actor, case=case),
-        "timeline": case_timeline(actor=actor, case=case, phases=phases),
-        "sections": [(template, import_string(source)(actor=actor, case=case))
-                     for template, source in CASE_FILE_SECTIONS],
-        "today": today,
-        "document_language": texts.language_for(case.person),
-        "document_language_name": texts.language(texts.language_for(case.person)).name,
-        "document_languages": [texts.language(code) for code in texts.LANGUAGES],
-    }
+    with shared_reads(case):
+        members = list(case.members.filter(until__isnull=True).select_related("person"))
+        tasks = list(policy.scope(actor, Task.objects.filter(case=case, status=Task.Status.OPEN))
+                     .select_related("responsible_partner", "responsible_user").order_by("due_on", "id"))
+        phases = list(PhaseChange.objects.filter(case=case).select_related("changed_by")
+                      .order_by("-changed_on", "-id"))
+        closures = list(Closure.objects.filter(case=case).select_related("handed_over_to", "closed_by"))
+        consents = list(consents_for(actor=actor, person=case.person))
+        releases = list(releases_for(actor=actor, person=case.person).select_related("recipient"))
+        context = {
+            "case": case,
+            "members": members,
+            "tasks": tasks,
+            "phases": phases,
+            "closures": closures,
+            "consents": consents,
+            "releases": releases,
+            "time_limit": _time_limit_warning(case, today),
+            "contacts_summary": case_contact_summary(actor=actor, case=case),
+            "planning_summary": case_planning_summary(actor=actor, case=case),
+            "appointments_summary": case_appointment_summary(actor=actor, case=case),
+            "timeline": case_timeline(actor=actor, case=case, phases=phases),
+            "sections": [(template, import_string(source)(actor=actor, case=case))
+                         for template, source in CASE_FILE_SECTIONS],
+            "today": today,
+            "document_language": texts.language_for(case.person),
+            "document_language_name": texts.language(texts.language_for(case.person)).name,
+            "document_languages": [texts.language(code) for code in texts.LANGUAGES],
+        }
     audit_read(actor=actor, obj=case.person, organisation=case.person.organisation, action="case.viewed")
     return context
 
@@ -223,7 +226,7 @@ def _case_entries(*, actor, cases: list[Case], today: date) -> list[WorklistEntr
 def _follow_up_entries(*, actor, mine: bool, today: date) -> list[WorklistEntry]:
     closures = policy.scope(actor, Closure.objects.filter(
         follow_up_on__lte=today, follow_up_done_on__isnull=True, reopened_on__isnull=True,
-        case__status=Case.Status.CLOSED)).select_related("case__person")
+        case__status=Case.Status.CLOSED)).select_related("case__person", "case__offering")
     if mine:
         closures = closures.filter(Q(case__owner=actor) | Q(case__deputy=actor))
     return [WorklistEntry(kind="follow_up", label=_("Sustainability check after closure"), due_on=closure.follow_up_on,

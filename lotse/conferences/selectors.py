@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read
-from lotse.cases.casework import HelperMapEntry, TimelineItem
+from lotse.cases.casework import HelperMapEntry, TimelineItem, read_once
 from lotse.cases.models import Case
 from lotse.conferences.models import Conference, ConferenceStatus, Decision, Participant, ParticipantKind
 from lotse.consent.models import InformationCategory
@@ -77,20 +77,25 @@ def conference_list(*, actor, case: Case):
     return _conferences(actor).filter(case=case).order_by("-scheduled_at", "-pk")
 
 
+def _latest_of_case(actor, case: Case) -> list[Conference]:
+    """The case's latest conferences, each carrying how many the case has (``total``; one query)."""
+    return read_once(actor=actor, case=case, area="conferences", load=lambda: list(
+        _conferences(actor).filter(case=case).annotate(total=Window(Count("pk")))
+        .order_by("-scheduled_at", "-pk")[:TIMELINE]))
+
+
 def case_conference_summary(*, actor, case: Case) -> dict:
-    """The case file section: the latest conferences and how many there are (one query)."""
-    recent = list(_conferences(actor).filter(case=case).annotate(total=Window(Count("pk")))
-                  .order_by("-scheduled_at", "-pk")[:RECENT])
-    return {"count": recent[0].total if recent else 0, "recent": recent}
+    """The case file section: the latest conferences and how many there are."""
+    latest = _latest_of_case(actor, case)
+    return {"count": latest[0].total if latest else 0, "recent": latest[:RECENT]}
 
 
 def timeline_items(*, actor, case: Case) -> list[TimelineItem]:
-    rows = _conferences(actor).filter(case=case).order_by("-scheduled_at", "-pk")[:TIMELINE]
     return [TimelineItem(when=timezone.localtime(conference.scheduled_at), kind="conference",
                          label=_("Case conference: %(title)s (%(status)s)") % {
                              "title": conference.title, "status": conference.get_status_display()},
                          url=reverse("conferences:conference_detail", args=[conference.public_id]))
-            for conference in rows]
+            for conference in _latest_of_case(actor, case)]
 
 
 def helper_map_entries(*, actor, case: Case) -> list[HelperMapEntry]:

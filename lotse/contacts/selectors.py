@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Max, Prefetch, Q, When, Window, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read
-from lotse.cases.casework import TimelineItem, WorklistEntry
+from lotse.cases.casework import TimelineItem, WorklistEntry, read_once
 from lotse.cases.models import Case
 from lotse.contacts.models import Contact, ContactOutcome
 from lotse.core.pagination import keyset_page
@@ -20,6 +21,7 @@ from lotse.intake.models import Topic
 from lotse.organisations.programme_settings import programme_settings
 
 RECENT = 5
+TIMELINE = 40
 
 
 def _contacts(actor, action: Action = Action.VIEW):
@@ -61,26 +63,34 @@ def contacts_for_case(*, actor, case: Case, cursor: str | None = None):
     return page
 
 
+def _latest_of_case(actor, case: Case) -> list[Contact]:
+    """The case's latest contacts, each carrying the case's contact count (``total``) and the time of its
+    latest contact that took place (``last_took_place``): the summary and the timeline (one query)."""
+    return read_once(actor=actor, case=case, area="contacts", load=lambda: list(
+        _contacts(actor).filter(case=case).select_related("author").annotate(
+            total=Window(Count("pk")),
+            last_took_place=Window(Max(SqlCase(When(outcome=ContactOutcome.TOOK_PLACE, then="occurred_at")))))
+        .order_by("-occurred_at", "-pk")[:TIMELINE]))
+
+
 def case_contact_summary(*, actor, case: Case) -> dict:
-    recent = list(_with_topics(_contacts(actor).filter(case=case).select_related("author"))
-                  .order_by("-occurred_at", "-pk")[:RECENT])
+    latest = _latest_of_case(actor, case)
+    recent = latest[:RECENT]
+    prefetch_related_objects(recent, Prefetch("topics", queryset=Topic.objects.order_by("sort_order", "label")))
     mask(actor, recent, team_id=case.team_id)
-    counts = _contacts(actor).filter(case=case).aggregate(
-        count=Count("pk"),
-        last_at=Max("occurred_at", filter=Q(outcome=ContactOutcome.TOOK_PLACE)))
-    last = next((contact for contact in recent if contact.outcome == ContactOutcome.TOOK_PLACE), None)
-    if last is None and counts["last_at"] is not None:
+    last = next((contact for contact in latest if contact.outcome == ContactOutcome.TOOK_PLACE), None)
+    if last is None and latest and latest[0].last_took_place is not None:
         last = _contacts(actor).filter(case=case, outcome=ContactOutcome.TOOK_PLACE).order_by("-occurred_at").first()
-    return {"count": counts["count"], "recent": recent, "last": last,
+    return {"count": latest[0].total if latest else 0, "recent": recent, "last": last,
             "last_attempt": next((c for c in recent if c.outcome != ContactOutcome.TOOK_PLACE), None)}
 
 
 def timeline_items(*, actor, case: Case) -> list[TimelineItem]:
-    rows = _contacts(actor).filter(case=case).order_by("-occurred_at", "-pk")[:40]
     return [TimelineItem(when=timezone.localtime(contact.occurred_at), kind="contact",
                          label=_("Contact: %(kind)s (%(outcome)s)") % {"kind": contact.get_kind_display(),
                                                                       "outcome": contact.get_outcome_display()},
-                         url=reverse("contacts:contact_detail", args=[contact.public_id])) for contact in rows]
+                         url=reverse("contacts:contact_detail", args=[contact.public_id]))
+            for contact in _latest_of_case(actor, case)]
 
 
 def worklist_entries(*, actor, cases: list[Case], today: date) -> list[WorklistEntry]:

@@ -1,17 +1,14 @@
 import re
 import secrets
 from contextvars import ContextVar
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from lotse.core.models import FormSubmission
+from lotse.core.services import submission_claim, submission_release
 
 
 class SecurityHeadersMiddleware:
@@ -49,9 +46,6 @@ class LotseLoginRequiredMiddleware(LoginRequiredMiddleware):
 
 FORM_TOKEN_FIELD = "form_token"
 FORM_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-# Sessions end after 12 hours at most, so a form older than a day can no longer be sent anyway.
-FORM_TOKEN_RETENTION = timedelta(days=1)
-FORM_TOKEN_PURGE_ONE_IN = 100
 _current_request: ContextVar[HttpRequest | None] = ContextVar("lotse_current_request", default=None)
 
 
@@ -64,32 +58,6 @@ def mark_form_invalid(request: HttpRequest | None = None) -> None:
     request = request or _current_request.get()
     if request is not None:
         request.lotse_form_invalid = True
-
-
-def form_token_claim(token: str) -> bool:
-    """True if this call claimed ``token``; False if another request already had.
-
-    One INSERT that does nothing on conflict, committed at once (autocommit; the view's transaction has not
-    begun): of two concurrent submissions the database lets exactly one through, and no lock is held while the
-    view runs.
-    """
-    table = connection.ops.quote_name(FormSubmission._meta.db_table)
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (token, claimed_at) VALUES (%s, %s) ON CONFLICT (token) DO NOTHING",
-                       [token, connection.ops.adapt_datetimefield_value(now)])
-        claimed = cursor.rowcount == 1
-    if claimed and secrets.randbelow(FORM_TOKEN_PURGE_ONE_IN) == 0:
-        form_tokens_purge(now=now)
-    return claimed
-
-
-def form_token_release(token: str) -> None:
-    FormSubmission.objects.filter(token=token).delete()
-
-
-def form_tokens_purge(*, now=None) -> int:
-    return FormSubmission.objects.filter(claimed_at__lt=(now or timezone.now()) - FORM_TOKEN_RETENTION).delete()[0]
 
 
 class FormGuardMiddleware:
@@ -121,7 +89,7 @@ class FormGuardMiddleware:
             response.status_code = 422
         claimed = getattr(request, "lotse_form_token", None)
         if claimed and response.status_code >= 400:
-            form_token_release(claimed)
+            submission_release(token=claimed)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -132,7 +100,7 @@ class FormGuardMiddleware:
             return None
         if not FORM_TOKEN_PATTERN.fullmatch(token):
             return render(request, "400.html", status=400)
-        if not form_token_claim(token):
+        if not submission_claim(token=token):
             return render(request, "core/form_already_sent.html", {"back_url": self._back_url(request)}, status=409)
         request.lotse_form_token = token
         return None

@@ -8,6 +8,7 @@ unknown or malformed values fall back to the default so a bad setting never brea
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -82,15 +83,19 @@ SETTING_NAMES = tuple(field.name for field in fields(ProgrammeSettings))
 
 
 def programme_settings(offering) -> ProgrammeSettings:
-    base = PROGRAMME_DEFAULTS.get(offering.programme, ProgrammeSettings())
+    """The offering's settings: its stored values where valid, the programme's defaults for the rest."""
     stored = offering.settings if isinstance(offering.settings, dict) else {}
-    values = {}
-    for name in SETTING_NAMES:
-        value = stored.get(name)
-        low, high = LIMITS[name]
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            values[name] = value
-    result = replace(base, **values)
+    valid = tuple((name, stored[name]) for name in SETTING_NAMES
+                  if isinstance(stored.get(name), int) and not isinstance(stored[name], bool)
+                  and LIMITS[name][0] <= stored[name] <= LIMITS[name][1])
+    return _settings(offering.programme, valid)
+
+
+@lru_cache(maxsize=512)
+def _settings(programme: str, valid: tuple[tuple[str, int], ...]) -> ProgrammeSettings:
+    """Built once per programme and set of stored values: the worklist asks for every case's settings."""
+    base = PROGRAMME_DEFAULTS.get(programme, ProgrammeSettings())
+    result = replace(base, **dict(valid))
     if result.scale_max <= result.scale_min:
         result = replace(result, scale_min=base.scale_min, scale_max=base.scale_max)
     return result

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read
-from lotse.cases.casework import TimelineItem, WorklistEntry
+from lotse.cases.casework import TimelineItem, WorklistEntry, read_once
 from lotse.cases.models import Case
 from lotse.core.pagination import keyset_page
 from lotse.organisations.programme_settings import programme_settings
@@ -208,6 +208,17 @@ def agreement_is_outdated(agreement: GoalAgreement) -> bool:
 
 # ---- case file, timeline, worklist -----------------------------------------------------------------
 
+def _latest_assessments(actor, case: Case) -> list[Assessment]:
+    return read_once(actor=actor, case=case, area="assessments", load=lambda: list(
+        _assessments(actor).filter(case=case).order_by("-assessed_on", "-pk")[:TIMELINE_LIMIT]))
+
+
+def _latest_agreements(actor, case: Case) -> list[GoalAgreement]:
+    return read_once(actor=actor, case=case, area="agreements", load=lambda: list(
+        policy.scope(actor, GoalAgreement.objects.filter(case=case)).select_related("plan_version")
+        .order_by("-created_at", "-id")[:TIMELINE_LIMIT]))
+
+
 def case_planning_summary(*, actor, case: Case) -> dict:
     """The planning part of the case file: plan, open goals with their steps, latest assessment, agreements."""
     plan = plan_for_case(actor=actor, case=case)
@@ -215,17 +226,16 @@ def case_planning_summary(*, actor, case: Case) -> dict:
     if plan is not None:
         open_goals = list(policy.scope(actor, Goal.objects.filter(plan=plan, status__in=OPEN_GOAL_STATUSES))
                           .prefetch_related(_steps_prefetch(actor)))
-    latest = _assessments(actor).filter(case=case).order_by("-assessed_on", "-pk").first()
-    agreements = _with_outdated(list(policy.scope(actor, GoalAgreement.objects.filter(case=case))
-                                     .select_related("plan_version").order_by("-created_at", "-id")[:20]), plan)
-    return {"plan": plan, "open_goals": open_goals, "latest_assessment": latest, "agreements": agreements,
-            "plan_version": plan_version_number(plan),
+    assessments = _latest_assessments(actor, case)
+    agreements = _with_outdated(_latest_agreements(actor, case)[:20], plan)
+    return {"plan": plan, "open_goals": open_goals, "latest_assessment": assessments[0] if assessments else None,
+            "agreements": agreements, "plan_version": plan_version_number(plan),
             "latest_agreement": agreements[0] if agreements else None}
 
 
 def timeline_items(*, actor, case: Case) -> list[TimelineItem]:
     items = []
-    for assessment in _assessments(actor).filter(case=case).order_by("-assessed_on", "-pk")[:TIMELINE_LIMIT]:
+    for assessment in _latest_assessments(actor, case):
         items.append(TimelineItem(when=assessment.assessed_on, kind="assessment", label=_("Assessment"),
                                   url=reverse("planning:assessment_detail", args=[assessment.public_id])))
     versions = policy.scope(actor, PlanVersion.objects.filter(plan__case=case)).only(
@@ -235,9 +245,7 @@ def timeline_items(*, actor, case: Case) -> list[TimelineItem]:
         items.append(TimelineItem(when=timezone.localtime(version.created_at), kind="plan_version",
                                   label=_("Integration plan, version %(number)d") % {"number": version.number},
                                   url=plan_url, detail=version.change_summary))
-    agreements = policy.scope(actor, GoalAgreement.objects.filter(case=case)).select_related("plan_version").order_by(
-        "-created_at")[:TIMELINE_LIMIT]
-    for agreement in agreements:
+    for agreement in _latest_agreements(actor, case):
         url = reverse("planning:agreement_sign", args=[agreement.public_id])
         number = agreement.plan_version.number
         items.append(TimelineItem(when=timezone.localtime(agreement.created_at), kind="agreement",

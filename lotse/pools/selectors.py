@@ -14,7 +14,7 @@ from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.appointments.models import Appointment
 from lotse.audit.services import audit_read, audit_read_many
-from lotse.cases.casework import HelperMapEntry
+from lotse.cases.casework import HelperMapEntry, read_once
 from lotse.codelists.models import Code
 from lotse.core.pagination import keyset_page
 from lotse.pools.models import (
@@ -152,10 +152,19 @@ def assignment_get(*, actor, public_id, action: Action = Action.VIEW) -> Volunte
         action=action, public_id=public_id)
 
 
+def _assignments_of_case(actor, case) -> list[VolunteerAssignment]:
+    """Every volunteer assignment of the case: the case file's section and helper map (one query; a family has a
+    few volunteers)."""
+    return read_once(actor=actor, case=case, area="volunteers", load=lambda: list(
+        policy.scope(actor, VolunteerAssignment.objects.filter(case=case)).select_related("member")
+        .order_by("since", "pk")))
+
+
 def case_volunteer_summary(*, actor, case) -> dict:
-    """For the case file: the case's volunteers, current ones first (one query)."""
-    rows = list(policy.scope(actor, VolunteerAssignment.objects.filter(case=case)).select_related("member")
-                .order_by(F("until").desc(nulls_first=True), "-since", "-pk")[:SECTION_LENGTH])
+    """For the case file: the case's volunteers, current ones first, then by the latest start."""
+    rows = sorted(_assignments_of_case(actor, case),
+                  key=lambda row: (row.until is not None, -(row.until or date.min).toordinal(),
+                                   -row.since.toordinal(), -row.pk))[:SECTION_LENGTH]
     today = timezone.localdate()
     for row in rows:
         row.link_valid = bool(row.token_prefix) and row.token_expires_on is not None \
@@ -167,9 +176,7 @@ def case_volunteer_summary(*, actor, case) -> dict:
 def helper_map_entries(*, actor, case) -> list[HelperMapEntry]:
     """The case's current volunteers and the interpreters booked for its appointments (two queries)."""
     entries = []
-    assignments = policy.scope(actor, VolunteerAssignment.objects.filter(case=case, until__isnull=True)) \
-        .select_related("member").order_by("since", "pk")
-    for assignment in assignments:
+    for assignment in (row for row in _assignments_of_case(actor, case) if row.until is None):
         member = assignment.member
         entries.append(HelperMapEntry(
             name=member.name, role=_("Volunteer: %(purpose)s") % {"purpose": assignment.purpose},

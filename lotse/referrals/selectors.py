@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from lotse.access import policy
 from lotse.access.policy import Action
 from lotse.audit.services import audit_read
-from lotse.cases.casework import HelperMapEntry, TimelineItem, WorklistEntry
+from lotse.cases.casework import HelperMapEntry, TimelineItem, WorklistEntry, read_once
 from lotse.cases.models import Case
 from lotse.core.pagination import keyset_page
 from lotse.organisations.models import Role
@@ -69,13 +69,21 @@ def referrals_for_case(*, actor, case: Case, cursor: str | None = None):
     return page
 
 
+def _all_of_case(actor, case: Case) -> list[Referral]:
+    """Every referral of the case, newest first: the case file's section and helper map (one query; a case has
+    a handful of referrals, a long one a few dozen)."""
+    return read_once(actor=actor, case=case, area="referrals", load=lambda: list(
+        _referrals(actor).filter(case=case).select_related("partner", "service", "person").order_by("-sent_on", "-pk")))
+
+
 def case_referral_summary(*, actor, case: Case) -> dict:
-    """Open referrals and the latest closed ones for the case file (three queries)."""
-    rows = _referrals(actor).filter(case=case).select_related("partner", "service", "person")
-    open_referrals = list(rows.filter(status__in=OPEN_STATUSES).order_by("sent_on", "pk")[:OPEN_LIMIT])
-    closed = list(rows.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-pk")[:RECENT_CLOSED])
-    count = _referrals(actor).filter(case=case).count()
-    return {"open": open_referrals, "closed": closed, "count": count}
+    """Open referrals and the latest closed ones for the case file."""
+    rows = _all_of_case(actor, case)
+    open_referrals = sorted((row for row in rows if row.status in OPEN_STATUSES),
+                            key=lambda row: (row.sent_on, row.pk))[:OPEN_LIMIT]
+    closed = sorted((row for row in rows if row.status not in OPEN_STATUSES),
+                    key=lambda row: (row.updated_at, row.pk), reverse=True)[:RECENT_CLOSED]
+    return {"open": open_referrals, "closed": closed, "count": len(rows)}
 
 
 def release_overview(*, actor, case: Case, persons) -> list:
@@ -152,8 +160,7 @@ def timeline_items(*, actor, case: Case) -> list[TimelineItem]:
 
 def helper_map_entries(*, actor, case: Case) -> list[HelperMapEntry]:
     """The partners the case's persons were referred to (withdrawn referrals are left out)."""
-    rows = (_referrals(actor).filter(case=case).exclude(status=ReferralStatus.WITHDRAWN)
-            .select_related("partner", "service").order_by("-sent_on", "-pk")[:HELPER_MAP_LIMIT])
+    rows = [row for row in _all_of_case(actor, case) if row.status != ReferralStatus.WITHDRAWN][:HELPER_MAP_LIMIT]
     return [HelperMapEntry(name=referral.partner.name,
                            role=(_("Referral: %(service)s") % {"service": referral.service.name}
                                  if referral.service_id else _("Referral")),

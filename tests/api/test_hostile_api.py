@@ -26,7 +26,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lotse.accounts.models import ApiToken, IdempotencyKey
+from lotse.accounts.models import ApiToken
+from lotse.core.models import SubmissionClaim
+from lotse.core.services import api_submission_token
 from lotse.people.models import Person
 from tests.api.conftest import ApiWorld, bearer
 from tests.factories import german, login
@@ -337,6 +339,10 @@ def _prefix(headers) -> str:
     return headers["Authorization"].split("_")[1]
 
 
+def _claim(headers, key: str):
+    return SubmissionClaim.objects.filter(token=api_submission_token(token_prefix=_prefix(headers), key=key))
+
+
 def test_a_repeated_idempotency_key_is_refused_and_stores_nothing(client, api_headers):
     assert _post(client, api_headers, _person_body(), key="anlage-nasser-1").status_code == 201
     again = _post(client, api_headers, _person_body(), key="anlage-nasser-1")
@@ -351,21 +357,21 @@ def test_a_repeated_idempotency_key_is_refused_and_stores_nothing(client, api_he
 
 def test_a_failed_request_releases_its_key(client, api_headers):
     assert _post(client, api_headers, _person_body(family_name="Nasser1"), key="k-1").status_code == 400
-    assert not IdempotencyKey.objects.exists()
+    assert not SubmissionClaim.objects.exists()
     assert _post(client, api_headers, _person_body(), key="k-1").status_code == 201
-    assert IdempotencyKey.objects.get().key == "k-1"
+    assert _claim(api_headers, "k-1").exists() and SubmissionClaim.objects.count() == 1
 
 
 def test_keys_belong_to_one_token_and_expire_after_a_day(client, api_headers, counsellor):
     assert _post(client, api_headers, _person_body(), key="k").status_code == 201
     other_token = {"Authorization": f"Bearer {bearer(counsellor, 'Zweites Skript')}"}
     assert _post(client, other_token, _person_body(), key="k").status_code == 201
-    prefix = _prefix(api_headers)
-    IdempotencyKey.objects.filter(token_id=prefix).update(created_at=timezone.now() - timedelta(hours=25))
-    IdempotencyKey.objects.create(token_id=prefix, key="alt", created_at=timezone.now() - timedelta(hours=30))
+    assert _post(client, api_headers, _person_body(), key="k").status_code == 409
+    _claim(api_headers, "k").update(claimed_at=timezone.now() - timedelta(hours=25))
     assert _post(client, api_headers, _person_body(), key="k").status_code == 201
-    assert list(IdempotencyKey.objects.filter(token_id=prefix).values_list("key", flat=True)) == ["k"]
-    assert IdempotencyKey.objects.filter(token_id=_prefix(other_token), key="k").exists()
+    assert _post(client, other_token, _person_body(), key="k").status_code == 409
+    assert _claim(api_headers, "k").get().claimed_at > timezone.now() - timedelta(minutes=5)
+    assert _claim(other_token, "k").exists() and SubmissionClaim.objects.count() == 2
     assert Person.objects.filter(family_name="Nasser").count() == 3
 
 
@@ -373,7 +379,7 @@ def test_keys_belong_to_one_token_and_expire_after_a_day(client, api_headers, co
 def test_unusable_keys_are_refused_in_german(client, api_headers, key):
     response = _post(client, api_headers, _person_body(), key=key)
     assert response.status_code == 400 and looks_german(response.json()["message"])
-    assert not Person.objects.exists() and not IdempotencyKey.objects.exists()
+    assert not Person.objects.exists() and not SubmissionClaim.objects.exists()
 
 
 def test_keys_only_apply_to_post(client, api_headers):
@@ -381,7 +387,7 @@ def test_keys_only_apply_to_post(client, api_headers):
     headers = {**api_headers, "Idempotency-Key": "lesen"}
     assert client.get(f"/api/persons/{person['id']}", headers=headers).status_code == 200
     assert client.get(f"/api/persons/{person['id']}", headers=headers).status_code == 200
-    assert not IdempotencyKey.objects.exists()
+    assert not SubmissionClaim.objects.exists()
 
 
 def test_the_schema_declares_the_key_and_the_409(openapi_schema):
@@ -395,7 +401,8 @@ def test_the_schema_declares_the_key_and_the_409(openapi_schema):
 
 def test_a_key_claimed_elsewhere_refuses_the_request(client, api_headers):
     """The unique constraint decides: a claim committed by a concurrent request (here: made directly) wins."""
-    IdempotencyKey.objects.create(token_id=_prefix(api_headers), key="gleichzeitig")
+    SubmissionClaim.objects.create(token=api_submission_token(token_prefix=_prefix(api_headers), key="gleichzeitig"),
+                                   claimed_at=timezone.now())
     assert _post(client, api_headers, _person_body(), key="gleichzeitig").status_code == 409
     assert not Person.objects.exists()
 
