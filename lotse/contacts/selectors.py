@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Max, Prefetch, Q, When, Window, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, When, Window, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _

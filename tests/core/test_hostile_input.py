@@ -56,7 +56,7 @@ FORM_PAGES = sorted(key for key, spec in SPECS.items()
 
 # Not stored data in the sense of "nothing stored": sessions, the audit trail (refusals are recorded),
 # the claimed form tokens and the login-attempt records.
-UNCOUNTED_PREFIXES = ("django_session", "audit_", "core_formsubmission", "axes_")
+UNCOUNTED_PREFIXES = ("django_session", "audit_", "core_submissionclaim", "axes_")
 ENGLISH = re.compile(r"\b(the|this|field|enter|select|ensure|must|please|is|are|not|valid|value|required|"
                      r"characters|invalid|choice|date)\b", re.I)
 
