@@ -73,8 +73,8 @@ def test_case_summary_and_next_appointment(dated, case, counsellor, org_b):
     with CaptureQueriesContext(connection) as queries:
         summary = selectors.case_appointment_summary(actor=counsellor, case=case)
     assert len(queries) == 1
-    # Before 8 o'clock local time this morning's appointment is still ahead.
-    expected = [a for a in (dated["today_morning"], dated["tomorrow"]) if a.starts_at >= timezone.now()]
+    # This morning's appointment (from 8 o'clock local time) counts until it has ended.
+    expected = [a for a in (dated["today_morning"], dated["tomorrow"]) if a.ends_at >= timezone.now()]
     assert summary["next"] == expected[0] and summary["upcoming"] == expected
     assert selectors.next_appointment(actor=counsellor, case=case) == expected[0]
     assert selectors.next_appointment(actor=org_b.user("counsellor"), case=case) is None
